@@ -1,0 +1,1004 @@
+/*
+ * archive.c — the input walker (see archive.h): plain files, folders walked
+ * in sorted byte order, and archives read with libarchive, nested up to a
+ * depth limit.  Entries are streamed into memory; nothing is written to disk.
+ *
+ * Diagnostics.  Each is recorded with file = the display path named below
+ * and line = 0; the wording is "what is wrong; what was done".  Tests assert
+ * these texts exactly, so change them together with tests/test_archive.c.
+ *
+ *   ERROR  FILE   cannot open: <strerror>; file skipped
+ *                 (a file or folder that is missing or cannot be opened,
+ *                 a dangling symbolic link in a folder)
+ *   ERROR  FILE   cannot read: <strerror>; file skipped
+ *   ERROR  DIR    cannot read folder: <strerror>; folder skipped
+ *   ERROR  DIR    folder loop through a symbolic link; folder skipped
+ *   ERROR  INPUT  not a regular file or folder; input skipped
+ *                 (an INPUT that is a device, fifo or socket)
+ *   NOTE   FILE   not a regular file (<kind>); file skipped
+ *                 (a fifo, socket or device met in a folder)
+ *   ERROR  FILE   file larger than the limit of <max_entry_size> bytes; file skipped
+ *   ERROR  ARCH   cannot open archive: <libarchive error>; archive skipped
+ *   ERROR  ARCH   archive is encrypted; cannot be read
+ *                 (encrypted headers, e.g. 7z -mhe)
+ *   ERROR  ARCH   corrupt or truncated archive: <libarchive error>; rest of archive skipped
+ *   ERROR  ARCH   archive has more than <max_entries> entries; rest of archive skipped
+ *   ERROR  ENTRY  corrupt entry header: <libarchive error>; entry skipped
+ *   ERROR  ENTRY  entry is encrypted; cannot be read
+ *   ERROR  ENTRY  corrupt or truncated entry: <libarchive error>; entry and rest of archive skipped
+ *   ERROR  ENTRY  corrupt entry: <libarchive error>; entry skipped
+ *   ERROR  ENTRY  entry larger than the limit of <max_entry_size> bytes; entry skipped
+ *   ERROR  ENTRY  compression ratio exceeds <max_ratio>:1 (possible zip bomb); rest of archive skipped
+ *   ERROR  ENTRY  total decompressed size exceeds the limit of <max_total_size> bytes; rest of input skipped
+ *   ERROR  ENTRY  archive nested more than <max_depth> levels deep; archive skipped
+ *                 (ENTRY is the nested archive that would be one level too deep)
+ *   ERROR  any    out of memory; rest of archive skipped   (inside an archive)
+ *   ERROR  FILE   out of memory; file skipped              (a plain file)
+ *   ERROR  DIR    out of memory; folder skipped            (listing a folder)
+ *   NOTE   ENTRY  not a regular file (<kind>); entry skipped
+ *                 kind: symbolic link, hard link, fifo, socket, character
+ *                 device, block device, unknown type
+ *   WARN   ENTRY  archive warning: <libarchive warning>; entry read anyway
+ *
+ * FILE/DIR/INPUT is the path as walked ("samples/2026-11/x.csv"), ARCH the
+ * display path of an archive ("a.zip", "a.zip!b.tar.gz") and ENTRY the one of
+ * an entry ("a.zip!b.tar.gz!dir/c.csv").  A single compressed file (x.csv.gz)
+ * has one entry named after it without the suffix: "x.csv.gz!x.csv".
+ *
+ * Status: any ERROR makes the walk return CA_WARN; CA_FATAL is returned when
+ * the INPUT itself cannot be opened or read (missing, unreadable, not a file
+ * or folder) or the callback returned CA_FATAL.  A corrupt top-level archive
+ * is CA_WARN: it was read, its content is bad.
+ *
+ * Limits.  An entry is read in chunks of CHUNK bytes into a buffer that grows
+ * geometrically and never beyond max_entry_size + 1 bytes (the declared size
+ * of an entry is not trusted).  An entry that is too large is still drained
+ * (into a small scratch buffer, not kept) so that the ratio and total limits
+ * keep bounding the work a hostile archive can cause.  The ratio is the bytes
+ * decompressed so far from one archive (direct entries, not those of nested
+ * archives) over that archive's compressed size; it is checked once more
+ * than 1 MiB was produced.  The total counts every byte decompressed from
+ * one INPUT at every nesting level; plain files do not count.
+ *
+ * Names.  libarchive converts entry names through the thread's LC_CTYPE, so
+ * the walk runs under a thread-local C.UTF-8 locale (uselocale, restored
+ * around every callback).  A name that is not valid UTF-8 (zip files made on
+ * Chinese Windows store GBK names without the UTF-8 flag) is decoded as
+ * GB18030 when it decodes cleanly; remaining invalid bytes become U+FFFD and
+ * control characters '?', so display paths are always printable UTF-8.
+ * Folder paths are kept byte for byte: they are also used to open the files.
+ *
+ * bytes_in: the size of each archive file opened plus the bytes read from
+ * each plain file.
+ */
+#include "walk.h"
+#include "archive_mem.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK ((size_t)256 * 1024)          /* one archive_read_data call */
+#define RATIO_GRACE ((uint64_t)1024 * 1024) /* ratio checked beyond this */
+#define SNIFF 512                           /* bytes read to detect archives */
+#define KEEP_MAX ((size_t)16 * 1024 * 1024) /* larger buffers are not kept */
+
+void ca_limits_default(ca_limits *l)
+{
+    l->max_entry_size = (uint64_t)256 * 1024 * 1024;
+    l->max_total_size = (uint64_t)8 * 1024 * 1024 * 1024;
+    l->max_ratio = 200;
+    l->max_depth = 4;
+    l->max_entries = 100000;
+    l->max_line = (size_t)1024 * 1024;
+}
+
+/* ------------------------------------------------------------ signatures */
+
+/* A ustar header's checksum: the octal field at 148..155 equals the sum of
+ * the 512 header bytes with the field itself counted as spaces (unsigned,
+ * or signed as some old tars computed it). */
+static int tar_checksum_ok(const unsigned char *h)
+{
+    size_t i = 148;
+    unsigned long want = 0;
+    int digits = 0;
+    while (i < 156 && h[i] == ' ')
+        i++;
+    for (; i < 156 && h[i] >= '0' && h[i] <= '7'; i++, digits++)
+        want = want * 8 + (unsigned long)(h[i] - '0');
+    if (digits == 0)
+        return 0;
+    for (; i < 156; i++)
+        if (h[i] != ' ' && h[i] != '\0')
+            return 0;
+    unsigned long usum = 0;
+    long ssum = 0;
+    for (i = 0; i < 512; i++) {
+        unsigned char c = (i >= 148 && i < 156) ? ' ' : h[i];
+        usum += c;
+        ssum += (signed char)c;
+    }
+    return want == usum || (long)want == ssum;
+}
+
+/* gzip, xz, bzip2, zstd: streams that may hold a tar or a single file. */
+static int is_compressed_stream(const unsigned char *d, size_t n)
+{
+    static const unsigned char xz[6] = {0xFD, '7', 'z', 'X', 'Z', 0x00};
+    static const unsigned char zstd[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    static const unsigned char bz_block[6] = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
+    static const unsigned char bz_end[6] = {0x17, 0x72, 0x45, 0x38, 0x50, 0x90};
+    if (n >= 3 && d[0] == 0x1F && d[1] == 0x8B && d[2] == 0x08)
+        return 1;
+    if (n >= 6 && memcmp(d, xz, 6) == 0)
+        return 1;
+    if (n >= 10 && d[0] == 'B' && d[1] == 'Z' && d[2] == 'h' && d[3] >= '1' &&
+        d[3] <= '9' && (memcmp(d + 4, bz_block, 6) == 0 || memcmp(d + 4, bz_end, 6) == 0))
+        return 1;
+    if (n >= 4 && memcmp(d, zstd, 4) == 0)
+        return 1;
+    return 0;
+}
+
+int ca_is_archive(const unsigned char *d, size_t n)
+{
+    static const unsigned char sevenz[6] = {'7', 'z', 0xBC, 0xAF, 0x27, 0x1C};
+    if (!d)
+        return 0;
+    if (n >= 4 && d[0] == 'P' && d[1] == 'K' &&
+        ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6)))
+        return 1;
+    if (n >= 6 && memcmp(d, sevenz, 6) == 0)
+        return 1;
+    if (is_compressed_stream(d, n))
+        return 1;
+    if (n >= 512 && memcmp(d + 257, "ustar", 5) == 0 && tar_checksum_ok(d))
+        return 1;
+    return 0;
+}
+
+/* --------------------------------------------------------------- walker */
+
+typedef struct walker {
+    const ca_limits *lim;
+    ca_diag *diag;
+    ca_entry_fn fn;
+    void *ud;
+    char *path;            /* display path of the current item */
+    size_t path_len, path_cap;
+    uint64_t total;        /* bytes decompressed from this INPUT */
+    uint64_t bytes_in;
+    unsigned char *scratch; /* CHUNK bytes to drain oversized entries */
+    locale_t loc, old_loc; /* our C.UTF-8 and the caller's */
+    iconv_t gb;            /* GB18030 -> UTF-8, opened on first use */
+    int gb_state;          /* 0 not tried, 1 open, -1 unavailable */
+    int warned;            /* some part could not be read */
+    int stop;              /* the callback returned CA_FATAL */
+    int over;              /* the total limit was hit: rest of INPUT skipped */
+} walker;
+
+static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap)
+{
+    if (level == CA_DIAG_ERROR)
+        w->warned = 1;
+    if (w->diag)
+        ca_diag_vadd(w->diag, level, w->path ? w->path : "", 0, fmt, ap);
+}
+
+static void err(walker *w, const char *fmt, ...) CA_PRINTF(2, 3);
+static void err(walker *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wadd(w, CA_DIAG_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+static void note(walker *w, ca_diag_level level, const char *fmt, ...) CA_PRINTF(3, 4);
+static void note(walker *w, ca_diag_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wadd(w, level, fmt, ap);
+    va_end(ap);
+}
+
+/* strerror is not thread-safe; this is the GNU strerror_r. */
+static const char *errstr(int e, char *buf, size_t n)
+{
+    return strerror_r(e, buf, n);
+}
+
+static const char *aerr(struct archive *a)
+{
+    const char *s = archive_error_string(a);
+    return s && *s ? s : "unknown error";
+}
+
+static int is_crypto_msg(const char *s)
+{
+    return strstr(s, "ncrypt") != NULL || strstr(s, "assphrase") != NULL;
+}
+
+/* Appends sep (if not 0) and n bytes of s to the path; returns the previous
+ * length to restore with path_pop, or (size_t)-1 on out of memory. */
+static size_t path_push(walker *w, char sep, const char *s, size_t n)
+{
+    size_t old = w->path_len;
+    size_t need = old + (sep ? 1 : 0) + n + 1;
+    if (need < n)
+        return (size_t)-1;
+    if (need > w->path_cap) {
+        size_t cap = w->path_cap ? w->path_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        char *p = ca_realloc(w->path, cap);
+        if (!p)
+            return (size_t)-1;
+        w->path = p;
+        w->path_cap = cap;
+    }
+    if (sep)
+        w->path[w->path_len++] = sep;
+    memcpy(w->path + w->path_len, s, n);
+    w->path_len += n;
+    w->path[w->path_len] = '\0';
+    return old;
+}
+
+static void path_pop(walker *w, size_t old)
+{
+    w->path_len = old;
+    if (w->path)
+        w->path[old] = '\0';
+}
+
+/* The callback runs under the caller's locale, not ours. */
+static void deliver(walker *w, const unsigned char *data, size_t len, int depth,
+                    const char *name)
+{
+    static const unsigned char empty[1] = {0};
+    ca_raw_entry e = {w->path, name, data ? data : empty, len, depth};
+    if (w->loc)
+        uselocale(w->old_loc);
+    ca_status st = w->fn(w->ud, &e);
+    if (w->loc)
+        uselocale(w->loc);
+    if (st == CA_FATAL)
+        w->stop = 1;
+}
+
+/* ---------------------------------------------------------- entry names */
+
+/* Length of the valid UTF-8 sequence at s (1-4), 0 if invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+static int utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = utf8_seq(p + i, n - i);
+        if (k == 0)
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+/* Strict GB18030 -> UTF-8; NULL when unavailable, invalid or out of memory. */
+static char *from_gb18030(walker *w, const char *s, size_t n)
+{
+    if (w->gb_state == 0) {
+        w->gb = iconv_open("UTF-8", "GB18030");
+        w->gb_state = w->gb == (iconv_t)-1 ? -1 : 1;
+    }
+    if (w->gb_state < 0 || n > SIZE_MAX / 4 - 4)
+        return NULL;
+    size_t cap = n * 4 + 4;
+    char *out = ca_malloc(cap);
+    if (!out)
+        return NULL;
+    iconv(w->gb, NULL, NULL, NULL, NULL);
+    char *in = (char *)(uintptr_t)s; /* iconv's prototype is not const */
+    char *o = out;
+    size_t inleft = n, outleft = cap - 1;
+    if (iconv(w->gb, &in, &inleft, &o, &outleft) == (size_t)-1 ||
+        iconv(w->gb, NULL, NULL, &o, &outleft) == (size_t)-1) {
+        ca_free(out);
+        return NULL;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* A printable UTF-8 copy of an entry name (see the top comment); NULL on oom. */
+static char *clean_name(walker *w, const char *raw)
+{
+    size_t n = strlen(raw);
+    char *conv = NULL;
+    const char *src = raw;
+    if (!utf8_valid(raw, n) && (conv = from_gb18030(w, raw, n)) != NULL &&
+        utf8_valid(conv, strlen(conv))) {
+        src = conv;
+        n = strlen(conv);
+    }
+    char *out = n < SIZE_MAX / 3 ? ca_malloc(n * 3 + 1) : NULL;
+    if (out) {
+        const unsigned char *p = (const unsigned char *)src;
+        size_t o = 0;
+        for (size_t i = 0; i < n;) {
+            size_t k = utf8_seq(p + i, n - i);
+            if (k == 0) {
+                memcpy(out + o, "\xEF\xBF\xBD", 3);
+                o += 3;
+                i++;
+            } else if (k == 1 && (p[i] < 0x20 || p[i] == 0x7F)) {
+                out[o++] = '?';
+                i++;
+            } else {
+                memcpy(out + o, p + i, k);
+                o += k;
+                i += k;
+            }
+        }
+        out[o] = '\0';
+    }
+    ca_free(conv);
+    return out;
+}
+
+/* The last component of an entry path ("dir/a.csv" -> "a.csv"). */
+static const char *last_component(const char *s)
+{
+    const char *best = s;
+    for (const char *p = s; *p; p++)
+        if ((*p == '/' || *p == '\\') && p[1] != '\0')
+            best = p + 1;
+    return best;
+}
+
+/* The name of the single entry of a compressed file: its own name without
+ * .gz/.xz/.bz2/.zst (any case).  Returns a copy or NULL on oom. */
+static char *raw_entry_name(const char *arch_name)
+{
+    static const char *const sfx[] = {".gz", ".xz", ".bz2", ".zst", ".zstd"};
+    size_t n = strlen(arch_name);
+    for (size_t i = 0; i < CA_ARRAY_LEN(sfx); i++) {
+        size_t k = strlen(sfx[i]);
+        if (n > k && strncasecmp(arch_name + n - k, sfx[i], k) == 0)
+            return ca_strndup(arch_name, n - k);
+    }
+    return ca_strdup(arch_name);
+}
+
+static const char *type_name(mode_t ft)
+{
+    switch (ft) {
+    case AE_IFLNK: return "symbolic link";
+    case AE_IFIFO: return "fifo";
+    case AE_IFSOCK: return "socket";
+    case AE_IFCHR: return "character device";
+    case AE_IFBLK: return "block device";
+    default: return "unknown type";
+    }
+}
+
+/* -------------------------------------------------------------- archives */
+
+typedef struct ebuf {
+    unsigned char *data;
+    size_t len, cap;
+} ebuf;
+
+/* Grows b to hold at least need bytes, never more than maxcap. */
+static int ebuf_grow(ebuf *b, size_t need, size_t maxcap)
+{
+    size_t cap = b->cap ? b->cap : 64 * 1024;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+    if (cap > maxcap)
+        cap = maxcap;
+    if (cap < need)
+        return -1;
+    unsigned char *p = ca_realloc(b->data, cap);
+    if (!p)
+        return -1;
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+static void ebuf_free(ebuf *b)
+{
+    ca_free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static int ratio_exceeded(uint64_t produced, uint64_t csize, uint64_t max_ratio)
+{
+    if (csize == 0)
+        csize = 1;
+    if (max_ratio > UINT64_MAX / csize)
+        return 0;
+    return produced > max_ratio * csize;
+}
+
+enum { RD_OK, RD_SKIP, RD_STOP };
+
+/* Reads the current entry into b.  RD_OK: b holds it (NUL-terminated after
+ * len); RD_SKIP: the entry was reported and skipped, the archive goes on;
+ * RD_STOP: reported, the rest of the archive (or of the INPUT) is skipped. */
+static int read_entry(walker *w, struct archive *a, ebuf *b, uint64_t *produced,
+                      uint64_t csize)
+{
+    const ca_limits *lim = w->lim;
+    size_t limit = lim->max_entry_size >= (uint64_t)(SIZE_MAX - 2)
+                       ? SIZE_MAX - 2
+                       : (size_t)lim->max_entry_size;
+    int too_big = 0;
+    b->len = 0;
+    for (;;) {
+        unsigned char *dst;
+        size_t want;
+        if (!too_big) {
+            size_t left = limit + 1 - b->len; /* >= 1: reading past the limit */
+            want = left < CHUNK ? left : CHUNK;
+            if (b->cap - b->len < want + 1 && ebuf_grow(b, b->len + want + 1, limit + 2) != 0) {
+                err(w, "out of memory; rest of archive skipped");
+                return RD_STOP;
+            }
+            dst = b->data + b->len;
+        } else {
+            if (!w->scratch && !(w->scratch = ca_malloc(CHUNK))) {
+                err(w, "out of memory; rest of archive skipped");
+                return RD_STOP;
+            }
+            dst = w->scratch;
+            want = CHUNK;
+        }
+        la_ssize_t n = archive_read_data(a, dst, want);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            const char *m = aerr(a);
+            if (is_crypto_msg(m)) {
+                err(w, "entry is encrypted; cannot be read");
+                return n == ARCHIVE_FATAL ? RD_STOP : RD_SKIP;
+            }
+            if (n == ARCHIVE_FATAL) {
+                err(w, "corrupt or truncated entry: %s; entry and rest of archive skipped", m);
+                return RD_STOP;
+            }
+            err(w, "corrupt entry: %s; entry skipped", m);
+            return RD_SKIP;
+        }
+        *produced += (uint64_t)n;
+        w->total += (uint64_t)n;
+        if (*produced > RATIO_GRACE && ratio_exceeded(*produced, csize, lim->max_ratio)) {
+            err(w, "compression ratio exceeds %llu:1 (possible zip bomb); rest of archive skipped",
+                (unsigned long long)lim->max_ratio);
+            return RD_STOP;
+        }
+        if (w->total > lim->max_total_size) {
+            err(w, "total decompressed size exceeds the limit of %llu bytes; rest of input skipped",
+                (unsigned long long)lim->max_total_size);
+            w->over = 1;
+            return RD_STOP;
+        }
+        if (!too_big) {
+            b->len += (size_t)n;
+            if (b->len > limit) {
+                err(w, "entry larger than the limit of %llu bytes; entry skipped",
+                    (unsigned long long)lim->max_entry_size);
+                too_big = 1;
+            }
+        }
+    }
+    if (too_big)
+        return RD_SKIP;
+    if (!b->data && ebuf_grow(b, 1, limit + 2) != 0) {
+        err(w, "out of memory; rest of archive skipped");
+        return RD_STOP;
+    }
+    b->data[b->len] = '\0';
+    return RD_OK;
+}
+
+/* Opens an archive from fd (if >= 0) or from memory; NULL after a report. */
+static struct archive *open_archive(walker *w, int fd, const unsigned char *data,
+                                    size_t len, int compressed)
+{
+    struct archive *a = archive_read_new();
+    if (!a) {
+        err(w, "out of memory; rest of archive skipped");
+        return NULL;
+    }
+    /* Only the formats chataudit needs: format_all would also enable mtree,
+     * whose entries can name files on this machine. */
+    archive_read_support_format_zip(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_7zip(a);
+    archive_read_support_filter_gzip(a);
+    archive_read_support_filter_bzip2(a);
+    archive_read_support_filter_xz(a);
+    archive_read_support_filter_zstd(a);
+    /* raw takes any bytes: only behind a compression filter, where it
+     * stands for "a single compressed file". */
+    if (compressed)
+        archive_read_support_format_raw(a);
+    int r = fd >= 0 ? archive_read_open_fd(a, fd, 64 * 1024)
+                    : archive_read_open_memory(a, data, len);
+    if (r != ARCHIVE_OK) {
+        err(w, "cannot open archive: %s; archive skipped", aerr(a));
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize,
+                         const char *arch_name);
+
+/* Data of a leaf (depth = where it was found): a nested archive or an entry. */
+static void handle_data(walker *w, const unsigned char *data, size_t len, int depth,
+                        const char *name)
+{
+    if (!ca_is_archive(data, len)) {
+        deliver(w, data, len, depth, name);
+        return;
+    }
+    if (depth + 1 > w->lim->max_depth) {
+        err(w, "archive nested more than %d levels deep; archive skipped", w->lim->max_depth);
+        return;
+    }
+    struct archive *a = open_archive(w, -1, data, len, is_compressed_stream(data, len));
+    if (a)
+        walk_archive(w, a, depth + 1, len, name);
+}
+
+/* Walks the entries of an open archive at depth (1 = top level) and frees
+ * it.  csize: its compressed size; arch_name: its own name. */
+static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize,
+                         const char *arch_name)
+{
+    ebuf b = {NULL, 0, 0};
+    uint64_t produced = 0, count = 0;
+    while (!w->stop && !w->over) {
+        struct archive_entry *e = NULL;
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (++count > w->lim->max_entries) {
+            err(w, "archive has more than %llu entries; rest of archive skipped",
+                (unsigned long long)w->lim->max_entries);
+            break;
+        }
+        if (r == ARCHIVE_FATAL) {
+            const char *m = aerr(a);
+            if (is_crypto_msg(m))
+                err(w, "archive is encrypted; cannot be read");
+            else
+                err(w, "corrupt or truncated archive: %s; rest of archive skipped", m);
+            break;
+        }
+        char *name;
+        if (archive_format(a) == ARCHIVE_FORMAT_RAW) {
+            name = raw_entry_name(arch_name);
+        } else {
+            const char *pn = e ? archive_entry_pathname(e) : NULL;
+            if (!pn && e)
+                pn = archive_entry_pathname_utf8(e);
+            name = clean_name(w, pn ? pn : "(unnamed)");
+        }
+        size_t saved = name ? path_push(w, '!', name, strlen(name)) : (size_t)-1;
+        if (saved == (size_t)-1) {
+            ca_free(name);
+            err(w, "out of memory; rest of archive skipped");
+            break;
+        }
+        int stop = 0;
+        mode_t ft = e ? archive_entry_filetype(e) : 0;
+        if (!e || (r != ARCHIVE_OK && r != ARCHIVE_WARN)) {
+            err(w, "corrupt entry header: %s; entry skipped", aerr(a));
+        } else if (ft == AE_IFDIR) {
+            /* nothing to read */
+        } else if (archive_entry_hardlink(e)) {
+            note(w, CA_DIAG_NOTE, "not a regular file (hard link); entry skipped");
+        } else if (ft != AE_IFREG && ft != 0) {
+            note(w, CA_DIAG_NOTE, "not a regular file (%s); entry skipped", type_name(ft));
+        } else if (archive_entry_is_encrypted(e)) {
+            err(w, "entry is encrypted; cannot be read");
+        } else {
+            if (r == ARCHIVE_WARN)
+                note(w, CA_DIAG_WARN, "archive warning: %s; entry read anyway", aerr(a));
+            switch (read_entry(w, a, &b, &produced, csize)) {
+            case RD_OK:
+                handle_data(w, b.data, b.len, depth, last_component(name));
+                break;
+            case RD_SKIP:
+                break;
+            default:
+                stop = 1;
+            }
+            if (b.cap > KEEP_MAX)
+                ebuf_free(&b);
+        }
+        path_pop(w, saved);
+        ca_free(name);
+        if (stop)
+            break;
+    }
+    ebuf_free(&b);
+    archive_read_free(a);
+}
+
+/* --------------------------------------------------------- files, folders */
+
+/* Reads fd to its end into a buffer (at most lim->max_entry_size bytes),
+ * prefix already holding the first got bytes.  Returns 0, or -1 after a
+ * report. */
+static int read_plain(walker *w, int fd, const struct stat *st, const unsigned char *prefix,
+                      size_t got, unsigned char **out, size_t *outlen, int *fatal)
+{
+    uint64_t max = w->lim->max_entry_size;
+    size_t limit = max >= (uint64_t)(SIZE_MAX - 2) ? SIZE_MAX - 2 : (size_t)max;
+    if (st->st_size < 0 || (uint64_t)st->st_size > limit || got > limit) {
+        err(w, "file larger than the limit of %llu bytes; file skipped", (unsigned long long)max);
+        return -1;
+    }
+    size_t cap = (size_t)st->st_size + 1 > got + 1 ? (size_t)st->st_size + 1 : got + 1;
+    unsigned char *buf = ca_malloc(cap);
+    if (!buf) {
+        err(w, "out of memory; file skipped");
+        return -1;
+    }
+    memcpy(buf, prefix, got);
+    size_t len = got;
+    for (;;) {
+        if (cap - len < 2) {
+            size_t ncap = cap < limit / 2 ? cap * 2 : limit + 2;
+            unsigned char *nb = ncap > cap ? ca_realloc(buf, ncap) : NULL;
+            if (!nb) {
+                if (ncap > cap)
+                    err(w, "out of memory; file skipped");
+                else
+                    err(w, "file larger than the limit of %llu bytes; file skipped",
+                        (unsigned long long)max);
+                ca_free(buf);
+                return -1;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            char eb[128];
+            err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
+            ca_free(buf);
+            *fatal = 1;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        w->bytes_in += (uint64_t)n;
+        if (len > limit) {
+            err(w, "file larger than the limit of %llu bytes; file skipped", (unsigned long long)max);
+            ca_free(buf);
+            return -1;
+        }
+    }
+    buf[len] = '\0';
+    *out = buf;
+    *outlen = len;
+    return 0;
+}
+
+/* A regular file at w->path.  *fatal is set when it cannot be read at all. */
+static void walk_file(walker *w, const char *name, int *fatal)
+{
+    char eb[128];
+    int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        err(w, "cannot open: %s; file skipped", errstr(errno, eb, sizeof eb));
+        *fatal = 1;
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
+        *fatal = 1;
+        close(fd);
+        return;
+    }
+    if (!S_ISREG(st.st_mode)) { /* replaced since it was looked at */
+        err(w, "not a regular file or folder; input skipped");
+        *fatal = 1;
+        close(fd);
+        return;
+    }
+    unsigned char prefix[SNIFF];
+    size_t got = 0;
+    while (got < SNIFF) {
+        ssize_t n = read(fd, prefix + got, SNIFF - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
+            *fatal = 1;
+            close(fd);
+            return;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    if (ca_is_archive(prefix, got)) {
+        w->bytes_in += (uint64_t)st.st_size;
+        if (w->lim->max_depth < 1) {
+            err(w, "archive nested more than %d levels deep; archive skipped", w->lim->max_depth);
+        } else if (lseek(fd, 0, SEEK_SET) != 0) {
+            err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
+            *fatal = 1;
+        } else {
+            struct archive *a = open_archive(w, fd, NULL, 0, is_compressed_stream(prefix, got));
+            if (a)
+                walk_archive(w, a, 1, (uint64_t)st.st_size, name);
+        }
+        close(fd);
+        return;
+    }
+    w->bytes_in += got;
+    unsigned char *data = NULL;
+    size_t len = 0;
+    int r = read_plain(w, fd, &st, prefix, got, &data, &len, fatal);
+    close(fd);
+    if (r == 0) {
+        deliver(w, data, len, 0, name);
+        ca_free(data);
+    }
+}
+
+typedef struct dir_up {
+    dev_t dev;
+    ino_t ino;
+    const struct dir_up *up;
+} dir_up;
+
+static void walk_path(walker *w, const char *name, int top, const dir_up *up, int *fatal);
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(walker *w, const struct stat *st, const dir_up *up, int *fatal)
+{
+    char eb[128];
+    for (const dir_up *p = up; p; p = p->up)
+        if (p->dev == st->st_dev && p->ino == st->st_ino) {
+            err(w, "folder loop through a symbolic link; folder skipped");
+            return;
+        }
+    DIR *d = opendir(w->path);
+    if (!d) {
+        err(w, "cannot read folder: %s; folder skipped", errstr(errno, eb, sizeof eb));
+        *fatal = 1;
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int failed = 0, oom = 0;
+    for (;;) {
+        errno = 0;
+        struct dirent *de = readdir(d);
+        if (!de) {
+            if (errno != 0) {
+                err(w, "cannot read folder: %s; folder skipped", errstr(errno, eb, sizeof eb));
+                *fatal = 1;
+                failed = 1;
+            }
+            break;
+        }
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            char **nn = ncap < SIZE_MAX / sizeof *nn ? ca_realloc(names, ncap * sizeof *nn) : NULL;
+            if (!nn) {
+                failed = oom = 1;
+                break;
+            }
+            names = nn;
+            cap = ncap;
+        }
+        if (!(names[n] = ca_strdup(de->d_name))) {
+            failed = oom = 1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (oom)
+        err(w, "out of memory; folder skipped");
+    if (!failed) {
+        qsort(names, n, sizeof *names, cmp_names);
+        dir_up me = {st->st_dev, st->st_ino, up};
+        int child_fatal = 0; /* a bad file in a folder is not fatal */
+        for (size_t i = 0; i < n && !w->stop && !w->over; i++) {
+            int slash = w->path_len > 0 && w->path[w->path_len - 1] == '/';
+            size_t saved = path_push(w, slash ? 0 : '/', names[i], strlen(names[i]));
+            if (saved == (size_t)-1) {
+                err(w, "out of memory; file skipped");
+                break;
+            }
+            walk_path(w, names[i], 0, &me, &child_fatal);
+            path_pop(w, saved);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        ca_free(names[i]);
+    ca_free(names);
+}
+
+static void walk_path(walker *w, const char *name, int top, const dir_up *up, int *fatal)
+{
+    char eb[128];
+    struct stat st;
+    if (stat(w->path, &st) != 0) {
+        err(w, "cannot open: %s; file skipped", errstr(errno, eb, sizeof eb));
+        *fatal = 1;
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        walk_dir(w, &st, up, fatal);
+    } else if (S_ISREG(st.st_mode)) {
+        walk_file(w, name, fatal);
+    } else if (top) {
+        err(w, "not a regular file or folder; input skipped");
+        *fatal = 1;
+    } else {
+        const char *kind = S_ISFIFO(st.st_mode)   ? "fifo"
+                           : S_ISSOCK(st.st_mode) ? "socket"
+                           : S_ISCHR(st.st_mode)  ? "character device"
+                           : S_ISBLK(st.st_mode)  ? "block device"
+                                                  : "unknown type";
+        note(w, CA_DIAG_NOTE, "not a regular file (%s); file skipped", kind);
+    }
+}
+
+/* ------------------------------------------------------------ entry points */
+
+static int walker_init(walker *w, const char *path, size_t path_len, const ca_limits *lim,
+                       ca_diag *diag, ca_entry_fn fn, void *ud)
+{
+    memset(w, 0, sizeof *w);
+    w->lim = lim;
+    w->diag = diag;
+    w->fn = fn;
+    w->ud = ud;
+    w->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!w->loc)
+        w->loc = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+    if (w->loc)
+        w->old_loc = uselocale(w->loc);
+    if (path_push(w, 0, path, path_len) == (size_t)-1) {
+        if (diag)
+            ca_diag_add(diag, CA_DIAG_ERROR, NULL, 0, "out of memory; file skipped");
+        return -1;
+    }
+    return 0;
+}
+
+static ca_status walker_done(walker *w, int fatal)
+{
+    if (w->loc) {
+        uselocale(w->old_loc);
+        freelocale(w->loc);
+    }
+    if (w->gb_state > 0)
+        iconv_close(w->gb);
+    ca_free(w->scratch);
+    ca_free(w->path);
+    if (fatal || w->stop)
+        return CA_FATAL;
+    return w->warned ? CA_WARN : CA_OK;
+}
+
+ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
+                        ca_entry_fn fn, void *ud, uint64_t *bytes_in)
+{
+    if (bytes_in)
+        *bytes_in = 0;
+    if (!input || !lim || !fn)
+        return CA_FATAL;
+    size_t n = strlen(input);
+    while (n > 1 && input[n - 1] == '/')
+        n--;
+    walker w;
+    int fatal = 0;
+    if (walker_init(&w, input, n, lim, diag, fn, ud) != 0) {
+        fatal = 1;
+    } else {
+        const char *slash = NULL;
+        for (size_t i = 0; i < w.path_len; i++)
+            if (w.path[i] == '/' && i + 1 < w.path_len)
+                slash = w.path + i;
+        walk_path(&w, slash ? slash + 1 : w.path, 1, NULL, &fatal);
+    }
+    if (bytes_in)
+        *bytes_in = w.bytes_in;
+    return walker_done(&w, fatal);
+}
+
+ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len,
+                         const ca_limits *lim, ca_diag *diag, ca_entry_fn fn, void *ud)
+{
+    if (!name || (!data && len) || !lim || !fn)
+        return CA_FATAL;
+    walker w;
+    int fatal = 0;
+    if (walker_init(&w, name, strlen(name), lim, diag, fn, ud) != 0) {
+        fatal = 1;
+    } else {
+        const char *base = last_component(name);
+        if (!ca_is_archive(data, len)) {
+            if (len > lim->max_entry_size)
+                err(&w, "file larger than the limit of %llu bytes; file skipped",
+                    (unsigned long long)lim->max_entry_size);
+            else
+                deliver(&w, data, len, 0, base);
+        } else if (lim->max_depth < 1) {
+            err(&w, "archive nested more than %d levels deep; archive skipped", lim->max_depth);
+        } else {
+            struct archive *a = open_archive(&w, -1, data, len, is_compressed_stream(data, len));
+            if (a)
+                walk_archive(&w, a, 1, len, base);
+        }
+    }
+    return walker_done(&w, fatal);
+}

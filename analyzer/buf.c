@@ -1,0 +1,229 @@
+/*
+ * buf.c — growable buffer and the escape functions (one per sink).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "buf.h"
+
+void ca_buf_init(ca_buf *b) { memset(b, 0, sizeof *b); }
+
+void ca_buf_free(ca_buf *b)
+{
+    ca_free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+void ca_buf_reset(ca_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+int ca_buf_reserve(ca_buf *b, size_t n)
+{
+    if (b->oom)
+        return -1;
+    if (b->len + n + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) {
+        if (cap > SIZE_MAX / 2) {
+            b->oom = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    char *d = ca_realloc(b->data, cap);
+    if (!d) {
+        b->oom = 1;
+        return -1;
+    }
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+int ca_buf_put(ca_buf *b, const void *p, size_t n)
+{
+    if (ca_buf_reserve(b, n) < 0)
+        return -1;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int ca_buf_puts(ca_buf *b, const char *s) { return ca_buf_put(b, s, strlen(s)); }
+
+int ca_buf_putc(ca_buf *b, int c)
+{
+    char ch = (char)c;
+    return ca_buf_put(b, &ch, 1);
+}
+
+int ca_buf_printf(ca_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return -1;
+    if ((size_t)n < sizeof small)
+        return ca_buf_put(b, small, (size_t)n);
+    if (ca_buf_reserve(b, (size_t)n) < 0)
+        return -1;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+int ca_buf_put_utf8(ca_buf *b, uint32_t cp)
+{
+    char o[4];
+    size_t n;
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        o[0] = (char)(0xF0 | (cp >> 18));
+        o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    return ca_buf_put(b, o, n);
+}
+
+const char *ca_buf_cstr(ca_buf *b) { return b->data ? b->data : ""; }
+
+char *ca_buf_detach(ca_buf *b)
+{
+    if (b->oom) {
+        ca_buf_free(b);
+        return NULL;
+    }
+    char *d = b->data ? b->data : ca_strdup("");
+    memset(b, 0, sizeof *b);
+    return d;
+}
+
+int ca_buf_json_strn(ca_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (!s)
+        return ca_buf_put(b, "null", 4);
+    ca_buf_putc(b, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[6];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20 || c == 0x7F) {
+                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+                u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+                ca_buf_put(b, s + i - run, run);
+                run = 0;
+                ca_buf_put(b, u, 6);
+                continue;
+            }
+            /* U+2028/2029 break JavaScript string literals */
+            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
+                ca_buf_put(b, s + i - run, run);
+                run = 0;
+                ca_buf_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+                i += 2;
+                continue;
+            }
+            run++;
+            continue;
+        }
+        ca_buf_put(b, s + i - run, run);
+        run = 0;
+        ca_buf_puts(b, esc);
+    }
+    ca_buf_put(b, s + n - run, run);
+    return ca_buf_putc(b, '"');
+}
+
+int ca_buf_json_str(ca_buf *b, const char *s)
+{
+    return ca_buf_json_strn(b, s, s ? strlen(s) : 0);
+}
+
+static int html_escape(ca_buf *b, const char *s, size_t n, int attr)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc;
+        switch (s[i]) {
+        case '&': esc = "&amp;"; break;
+        case '<': esc = "&lt;"; break;
+        case '>': esc = "&gt;"; break;
+        case '"': esc = "&quot;"; break;
+        case '\'': esc = "&#39;"; break;
+        case '`': esc = attr ? "&#96;" : NULL; break;
+        default: esc = NULL; break;
+        }
+        if (!esc) {
+            run++;
+            continue;
+        }
+        ca_buf_put(b, s + i - run, run);
+        run = 0;
+        ca_buf_puts(b, esc);
+    }
+    return ca_buf_put(b, s + n - run, run);
+}
+
+int ca_buf_html_text(ca_buf *b, const char *s, size_t n) { return html_escape(b, s, n, 0); }
+int ca_buf_html_attr(ca_buf *b, const char *s, size_t n) { return html_escape(b, s, n, 1); }
+
+int ca_buf_csv_cell(ca_buf *b, const char *s, size_t n)
+{
+    if (!s)
+        return 0;
+    int guard = n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+    int quote = guard;
+    for (size_t i = 0; i < n && !quote; i++)
+        if (s[i] == '"' || s[i] == ',' || s[i] == '\n' || s[i] == '\r')
+            quote = 1;
+    if (!quote)
+        return ca_buf_put(b, s, n);
+    ca_buf_putc(b, '"');
+    if (guard)
+        ca_buf_putc(b, '\'');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run++;
+        if (s[i] == '"') {
+            ca_buf_put(b, s + i + 1 - run, run);
+            run = 0;
+            ca_buf_putc(b, '"');
+        }
+    }
+    ca_buf_put(b, s + n - run, run);
+    return ca_buf_putc(b, '"');
+}

@@ -1,0 +1,43 @@
+/*
+ * config.h — the run's configuration (SPEC §4).  Loaded once, then only
+ * read (shared const by every thread).  This foundation carries the parts
+ * the importer needs; the rule issues add their sections.
+ */
+#ifndef CA_CONFIG_H
+#define CA_CONFIG_H
+
+#include "ca.h"
+#include "diag.h"
+
+typedef struct ca_group_reg {
+    char *platform, *group_id, *name, *category, *department;
+    char *owner_id, *admins, *created_by, *authorized_by;
+    long line;
+} ca_group_reg;
+
+typedef struct ca_config {
+    char *dir;               /* configuration folder */
+    char *company_name;
+    int tz_offset_min;       /* [company] timezone, default +08:00 (480) */
+    ca_group_reg *groups;    /* groups.csv rows */
+    size_t n_groups;
+} ca_config;
+
+/* Fills defaults (no files read). */
+void ca_config_defaults(ca_config *c);
+/*
+ * Loads path (a folder holding policy.ini, or the policy.ini itself).  A
+ * missing default folder is not an error when must_exist is 0.  Problems
+ * go to diag as "FILE:LINE: message"; returns CA_OK, or CA_FAILED when any
+ * error was found (the caller stops before work).
+ */
+ca_status ca_config_load(ca_config *c, const char *path, int must_exist,
+                         ca_diag *diag);
+void ca_config_free(ca_config *c);
+
+/* Looks a conversation up in groups.csv by group_id, then by name, on the
+ * platform; returns the row or NULL. */
+const ca_group_reg *ca_config_group(const ca_config *c, const char *platform,
+                                    const char *id_or_name);
+
+#endif

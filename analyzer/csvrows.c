@@ -1,0 +1,229 @@
+/*
+ * csvrows.c — libcsv driven one line at a time, so every record knows the
+ * line it started on and a malformed record costs only itself.
+ */
+#include <csv.h>
+#include <stdio.h>
+#include <string.h>
+#include "buf.h"
+#include "csvrows.h"
+
+typedef struct row {
+    ca_buf data;      /* fields back to back, each NUL-terminated */
+    size_t *offs;
+    size_t *lens;
+    char **ptrs;
+    size_t n, cap;
+    long line;
+} row;
+
+struct ca_csv {
+    struct csv_parser p;
+    const char *text, *pos, *end;
+    size_t max_record;
+    long line;           /* line number of the next line to feed */
+    long rec_start;      /* line the current record started on */
+    size_t rec_bytes;
+    row cur;             /* record being built by the callbacks */
+    row ready[2];        /* completed records (libcsv may finish 1 per line) */
+    int n_ready, next_ready;
+    int oom;
+    int started;         /* a field of the current record was seen */
+    char err[256];
+};
+
+static void reset_row(row *r)
+{
+    ca_buf_reset(&r->data);
+    r->n = 0;
+}
+
+static void free_row(row *r)
+{
+    ca_buf_free(&r->data);
+    ca_free(r->offs);
+    ca_free(r->lens);
+    ca_free(r->ptrs);
+}
+
+/* Appends a field, normalizing CR LF and lone CR to LF. */
+static void on_field(void *s, size_t len, void *ud)
+{
+    ca_csv *c = ud;
+    row *r = &c->cur;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        size_t *no = ca_realloc(r->offs, cap * sizeof *no);
+        if (no) r->offs = no;
+        size_t *nl = ca_realloc(r->lens, cap * sizeof *nl);
+        if (nl) r->lens = nl;
+        char **np = ca_realloc(r->ptrs, cap * sizeof *np);
+        if (np) r->ptrs = np;
+        if (!no || !nl || !np) {
+            c->oom = 1;
+            return;
+        }
+        r->cap = cap;
+    }
+    size_t start = r->data.len;
+    const char *f = s ? s : "";
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (f[i] != '\r') {
+            run++;
+            continue;
+        }
+        ca_buf_put(&r->data, f + i - run, run);
+        run = 0;
+        if (i + 1 >= len || f[i + 1] != '\n')
+            ca_buf_putc(&r->data, '\n');
+    }
+    ca_buf_put(&r->data, f + len - run, run);
+    ca_buf_putc(&r->data, '\0');
+    if (r->data.oom) {
+        c->oom = 1;
+        return;
+    }
+    r->offs[r->n] = start;
+    r->lens[r->n] = r->data.len - start - 1;
+    r->n++;
+    c->started = 1;
+}
+
+static void on_row(int term, void *ud)
+{
+    ca_csv *c = ud;
+    (void)term;
+    if (c->n_ready >= 2) { /* cannot happen: one line ends at most one record */
+        c->oom = 1;
+        return;
+    }
+    row *dst = &c->ready[c->n_ready++];
+    row tmp = *dst;
+    *dst = c->cur;
+    dst->line = c->rec_start;
+    c->cur = tmp;
+    reset_row(&c->cur);
+    c->started = 0;
+    c->rec_bytes = 0;
+}
+
+ca_csv *ca_csv_open(const char *text, size_t len, size_t max_record)
+{
+    ca_csv *c = ca_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
+        ca_free(c);
+        return NULL;
+    }
+    csv_set_realloc_func(&c->p, ca_realloc);
+    csv_set_free_func(&c->p, ca_free);
+    c->text = c->pos = text;
+    c->end = text + len;
+    c->max_record = max_record ? max_record : 1 << 20;
+    c->line = 1;
+    c->rec_start = 1;
+    return c;
+}
+
+void ca_csv_close(ca_csv *c)
+{
+    if (!c)
+        return;
+    csv_free(&c->p);
+    free_row(&c->cur);
+    free_row(&c->ready[0]);
+    free_row(&c->ready[1]);
+    ca_free(c);
+}
+
+const char *ca_csv_errmsg(const ca_csv *c) { return c->err; }
+
+/* Restarts the parser after a malformed record. */
+static int restart(ca_csv *c)
+{
+    csv_free(&c->p);
+    if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0)
+        return -1;
+    csv_set_realloc_func(&c->p, ca_realloc);
+    csv_set_free_func(&c->p, ca_free);
+    reset_row(&c->cur);
+    c->started = 0;
+    c->rec_bytes = 0;
+    return 0;
+}
+
+static ca_status take_ready(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long *line)
+{
+    row *r = &c->ready[c->next_ready++];
+    for (size_t i = 0; i < r->n; i++)
+        r->ptrs[i] = r->data.data + r->offs[i];
+    *fields = r->ptrs;
+    *lens = r->lens;
+    *nf = r->n;
+    *line = r->line;
+    return CA_OK;
+}
+
+ca_status ca_csv_next(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long *line)
+{
+    for (;;) {
+        if (c->next_ready < c->n_ready)
+            return take_ready(c, fields, lens, nf, line);
+        c->n_ready = c->next_ready = 0;
+        if (c->oom)
+            return CA_FATAL;
+        if (c->pos >= c->end) {
+            if (c->text == NULL)
+                return CA_EOF;
+            long start = c->rec_start;
+            if (csv_fini(&c->p, on_field, on_row, c) != 0) {
+                snprintf(c->err, sizeof c->err,
+                         "malformed CSV: quoted field opened on line %ld is never closed", start);
+                *line = start;
+                c->text = NULL;
+                return CA_FAILED;
+            }
+            c->text = NULL;
+            continue;
+        }
+        const char *nl = memchr(c->pos, '\n', (size_t)(c->end - c->pos));
+        size_t n = nl ? (size_t)(nl - c->pos) + 1 : (size_t)(c->end - c->pos);
+        const char *chunk = c->pos;
+        long this_line = c->line;
+        c->pos += n;
+        c->line++;
+        if (!c->started && c->p.pstate == 0 && c->p.entry_pos == 0)
+            c->rec_start = this_line;
+        c->rec_bytes += n;
+        if (c->rec_bytes > c->max_record) {
+            snprintf(c->err, sizeof c->err,
+                     "CSV record longer than %zu bytes (unbalanced quote?); record skipped",
+                     c->max_record);
+            *line = c->rec_start;
+            if (restart(c) < 0)
+                return CA_FATAL;
+            c->rec_start = c->line;
+            return CA_FAILED;
+        }
+        size_t used = csv_parse(&c->p, chunk, n, on_field, on_row, c);
+        if (c->oom)
+            return CA_FATAL;
+        if (used != n) {
+            int e = csv_error(&c->p);
+            long start = c->rec_start;
+            snprintf(c->err, sizeof c->err, "malformed CSV: %s (at line %ld, column %zu)",
+                     e == CSV_EPARSE ? "a quote inside an unquoted field or text after a closing quote"
+                                     : csv_strerror(e),
+                     this_line, used + 1);
+            *line = start;
+            /* Records completed earlier on this line are dropped with it. */
+            c->n_ready = c->next_ready = 0;
+            if (restart(c) < 0)
+                return CA_FATAL;
+            c->rec_start = c->line;
+            return CA_FAILED;
+        }
+    }
+}

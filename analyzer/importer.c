@@ -1,0 +1,573 @@
+/*
+ * importer.c — the import driver, the event store and the sink parsers
+ * write into.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "arena.h"
+#include "buf.h"
+#include "charset.h"
+#include "importer.h"
+#include "timeparse.h"
+
+#define EV_BLOCK 4096
+
+struct ca_sink {
+    ca_import *imp;
+    const ca_format *fmt;
+    const char *path;       /* interned display path of the current entry */
+    ca_file_stats *fs;
+    long seq_in_file;
+};
+
+struct ca_import {
+    const ca_config *cfg;
+    const ca_limits *lim;
+    const ca_format *force;
+    ca_diag *diag;
+    ca_arena *arena;
+    ca_interner *intern;
+    ca_event **blocks;      /* EV_BLOCK events each */
+    size_t n_blocks, n_events;
+    ca_event **order;       /* after finish */
+    size_t n_order;
+    ca_file_stats *files;
+    size_t n_files, cap_files;
+    uint64_t bytes_in;
+    uint64_t seq;
+    ca_sink sink;
+    int oom;
+    /* test sink */
+    char last_msg[512];
+    size_t n_msgs;
+};
+
+/* ---------------------------------------------------------------- sink */
+
+const char *ca_sink_str(ca_sink *s, const char *p, size_t n)
+{
+    const char *r = ca_arena_strndup(s->imp->arena, p, n);
+    if (!r)
+        s->imp->oom = 1;
+    return r;
+}
+
+const char *ca_sink_cstr(ca_sink *s, const char *p)
+{
+    return p ? ca_sink_str(s, p, strlen(p)) : NULL;
+}
+
+const char *ca_sink_intern(ca_sink *s, const char *p, size_t n)
+{
+    const char *r = ca_intern(s->imp->intern, p, n);
+    if (!r)
+        s->imp->oom = 1;
+    return r;
+}
+
+void *ca_sink_alloc(ca_sink *s, size_t n)
+{
+    void *r = ca_arena_calloc(s->imp->arena, n);
+    if (!r)
+        s->imp->oom = 1;
+    return r;
+}
+
+int ca_sink_tz(const ca_sink *s) { return s->imp->cfg->tz_offset_min; }
+const ca_config *ca_sink_config(const ca_sink *s) { return s->imp->cfg; }
+size_t ca_sink_max_line(const ca_sink *s) { return s->imp->lim->max_line; }
+
+void ca_sink_record(ca_sink *s)
+{
+    if (s->fs)
+        s->fs->records++;
+}
+
+static void sink_report(ca_sink *s, ca_diag_level lv, long line, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    vsnprintf(s->imp->last_msg, sizeof s->imp->last_msg, fmt, ap2);
+    va_end(ap2);
+    s->imp->n_msgs++;
+    if (s->fs) {
+        if (lv == CA_DIAG_ERROR)
+            s->fs->errors++;
+        else
+            s->fs->warnings++;
+    }
+    ca_diag_vadd(s->imp->diag, lv, s->path, line, fmt, ap);
+}
+
+void ca_sink_warn(ca_sink *s, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sink_report(s, CA_DIAG_WARN, line, fmt, ap);
+    va_end(ap);
+}
+
+void ca_sink_error(ca_sink *s, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    sink_report(s, CA_DIAG_ERROR, line, fmt, ap);
+    va_end(ap);
+}
+
+void ca_sink_incomplete(ca_sink *s, const char *why)
+{
+    if (s->fs && !s->fs->incomplete)
+        s->fs->incomplete = ca_sink_cstr(s, why);
+    ca_diag_add(s->imp->diag, CA_DIAG_WARN, s->path, 0, "export is incomplete: %s", why);
+}
+
+ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
+{
+    ca_import *imp = s->imp;
+    if (imp->oom)
+        return CA_FATAL;
+    if (imp->n_events == imp->n_blocks * EV_BLOCK) {
+        ca_event **nb = ca_realloc(imp->blocks, (imp->n_blocks + 1) * sizeof *nb);
+        if (!nb)
+            return imp->oom = 1, CA_FATAL;
+        imp->blocks = nb;
+        nb[imp->n_blocks] = ca_malloc(EV_BLOCK * sizeof(ca_event));
+        if (!nb[imp->n_blocks])
+            return imp->oom = 1, CA_FATAL;
+        imp->n_blocks++;
+    }
+    ca_event *e = &imp->blocks[imp->n_events / EV_BLOCK][imp->n_events % EV_BLOCK];
+    *e = *ev;
+    if (!e->platform)
+        e->platform = s->fmt ? s->fmt->platform : "wechat";
+    e->src_path = s->path;
+    e->seq = imp->seq++;
+    if (e->kind != CA_KIND_MESSAGE)
+        e->type = CA_TYPE_NONE;
+    /* A group named only by its name (MemoTrace takes it from the file
+     * name) is mapped to its platform id through groups.csv. */
+    const ca_group_reg *g = ca_config_group(imp->cfg, e->platform, e->conv);
+    if (g && g->group_id[0] && strcmp(g->group_id, e->conv) != 0) {
+        if (!e->conv_name)
+            e->conv_name = e->conv;
+        e->conv = ca_sink_intern(s, g->group_id, strlen(g->group_id));
+    }
+    if (g && !e->conv_name && g->name[0])
+        e->conv_name = ca_sink_intern(s, g->name, strlen(g->name));
+    imp->n_events++;
+    if (s->fs && (unsigned)e->kind < CA_KIND__COUNT)
+        s->fs->events[e->kind]++;
+    return imp->oom ? CA_FATAL : CA_OK;
+}
+
+/* -------------------------------------------------------------- import */
+
+ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
+                         const ca_format *force, ca_diag *diag)
+{
+    ca_import *imp = ca_calloc(1, sizeof *imp);
+    if (!imp)
+        return NULL;
+    imp->cfg = cfg;
+    imp->lim = lim;
+    imp->force = force;
+    imp->diag = diag;
+    imp->arena = ca_arena_new(1 << 20);
+    imp->intern = ca_intern_new();
+    imp->sink.imp = imp;
+    if (!imp->arena || !imp->intern) {
+        ca_import_free(imp);
+        return NULL;
+    }
+    return imp;
+}
+
+void ca_import_free(ca_import *imp)
+{
+    if (!imp)
+        return;
+    for (size_t i = 0; i < imp->n_blocks; i++)
+        ca_free(imp->blocks[i]);
+    ca_free(imp->blocks);
+    ca_free(imp->order);
+    ca_free(imp->files);
+    ca_arena_free(imp->arena);
+    ca_intern_free(imp->intern);
+    ca_free(imp);
+}
+
+static ca_file_stats *new_file(ca_import *imp, const char *path)
+{
+    if (imp->n_files == imp->cap_files) {
+        size_t cap = imp->cap_files ? imp->cap_files * 2 : 16;
+        ca_file_stats *nf = ca_realloc(imp->files, cap * sizeof *nf);
+        if (!nf)
+            return NULL;
+        imp->files = nf;
+        imp->cap_files = cap;
+    }
+    ca_file_stats *fs = &imp->files[imp->n_files++];
+    memset(fs, 0, sizeof *fs);
+    fs->path = ca_intern_cstr(imp->intern, path);
+    return fs->path ? fs : NULL;
+}
+
+/* A short printable excerpt of the first line, for "unrecognised" notes. */
+static const char *first_line(ca_import *imp, const char *text, size_t len)
+{
+    size_t n = 0;
+    while (n < len && n < 60 && text[n] != '\n' && text[n] != '\r')
+        n++;
+    while (n > 0 && n < len && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--; /* do not cut a UTF-8 sequence */
+    ca_buf b = CA_BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        ca_buf_putc(&b, (unsigned char)text[i] < 0x20 ? '?' : text[i]);
+    const char *r = ca_arena_strdup(imp->arena, ca_buf_cstr(&b));
+    ca_buf_free(&b);
+    return r;
+}
+
+static ca_status import_entry(ca_import *imp, const char *path, const char *name,
+                              const unsigned char *data, size_t len)
+{
+    ca_file_stats *fs = new_file(imp, path);
+    if (!fs)
+        return CA_FATAL;
+    ca_text t;
+    if (ca_decode(data, len, &t) != CA_OK)
+        return CA_FATAL;
+    fs->charset = t.charset;
+    fs->replaced = t.n_replaced;
+    if (t.n_replaced)
+        ca_diag_add(imp->diag, CA_DIAG_WARN, fs->path, 0,
+                    "%zu invalid byte sequence%s in %s text replaced by U+FFFD",
+                    t.n_replaced, t.n_replaced == 1 ? "" : "s", t.charset);
+    const ca_format *fmt = imp->force;
+    if (!fmt) {
+        char head[4097];
+        size_t hn = t.len < 4096 ? t.len : 4096;
+        memcpy(head, t.data, hn);
+        head[hn] = '\0';
+        fmt = ca_format_detect(head, hn, name, NULL);
+    }
+    ca_status st = CA_OK;
+    if (!fmt) {
+        fs->unrecognised = first_line(imp, t.data, t.len);
+        ca_diag_add(imp->diag, CA_DIAG_NOTE, fs->path, 0,
+                    "not a recognised chat export (first line: \"%s\"); skipped",
+                    fs->unrecognised ? fs->unrecognised : "");
+    } else {
+        fs->format = fmt->name;
+        ca_entry e = {fs->path, name, t.data, t.len, t.charset};
+        ca_sink *s = &imp->sink;
+        s->fmt = fmt;
+        s->path = fs->path;
+        s->fs = fs;
+        st = fmt->parse(&e, s);
+        if (st == CA_FATAL && !imp->oom)
+            st = CA_WARN; /* the entry is lost, the run goes on */
+        s->fs = NULL;
+    }
+    ca_free(t.data);
+    return imp->oom ? CA_FATAL : st;
+}
+
+static ca_status on_entry(void *ud, const ca_raw_entry *e)
+{
+    ca_import *imp = ud;
+    ca_status st = import_entry(imp, e->path, e->name, e->data, e->len);
+    return st == CA_FATAL ? CA_FATAL : CA_OK;
+}
+
+ca_status ca_import_input(ca_import *imp, const char *input)
+{
+    uint64_t bytes = 0;
+    ca_status st = ca_walk_input(input, imp->lim, imp->diag, on_entry, imp, &bytes);
+    imp->bytes_in += bytes;
+    if (imp->oom) {
+        ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
+        return CA_FATAL;
+    }
+    return st;
+}
+
+ca_status ca_import_buffer(ca_import *imp, const char *path, const unsigned char *data,
+                           size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    const char *bang = strrchr(path, '!');
+    const char *name = slash > bang ? slash + 1 : bang ? bang + 1 : path;
+    imp->bytes_in += len;
+    return import_entry(imp, path, name, data, len);
+}
+
+/* -------------------------------------------------------------- finish */
+
+static int strcmp0(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (!a)
+        return -1;
+    if (!b)
+        return 1;
+    return strcmp(a, b);
+}
+
+static int cmp_events(const void *pa, const void *pb)
+{
+    const ca_event *a = *(ca_event *const *)pa, *b = *(ca_event *const *)pb;
+    int c;
+    if ((c = strcmp0(a->platform, b->platform)) != 0)
+        return c;
+    if ((c = strcmp0(a->conv, b->conv)) != 0)
+        return c;
+    if (a->time_ms != b->time_ms)
+        return a->time_ms < b->time_ms ? -1 : 1;
+    /* Same instant: keep the order of the source, whatever the order in
+     * which the inputs were named. */
+    if ((c = strcmp0(a->src_path, b->src_path)) != 0)
+        return c;
+    if (a->src_line != b->src_line)
+        return a->src_line < b->src_line ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static ca_file_stats *stats_of(ca_import *imp, const char *path)
+{
+    for (size_t i = imp->n_files; i-- > 0;)
+        if (imp->files[i].path == path)
+            return &imp->files[i];
+    return NULL;
+}
+
+/* Links a quote reply that names its quoted message only by sender and
+ * text (PyWxDump, MemoTrace v2, chatlog) to the nearest earlier message of
+ * the conversation with that text: from the named sender when one matches
+ * (the name may be a display name where the log has wxids), else the
+ * nearest with that text. */
+static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end)
+{
+    for (size_t i = conv_start; i < conv_end; i++) {
+        ca_event *q = imp->order[i];
+        if (q->type != CA_TYPE_QUOTE || q->reply_to || !q->quote_text || !q->quote_text[0])
+            continue;
+        size_t lo = i > conv_start + 5000 ? i - 5000 : conv_start;
+        const ca_event *by_text = NULL;
+        for (size_t j = i; j-- > lo;) {
+            const ca_event *m = imp->order[j];
+            if (m->kind != CA_KIND_MESSAGE || !m->id || !m->text ||
+                strcmp(m->text, q->quote_text) != 0)
+                continue;
+            if (!q->quote_sender || strcmp0(q->quote_sender, m->sender_name) == 0 ||
+                strcmp0(q->quote_sender, m->sender) == 0) {
+                by_text = m;
+                break;
+            }
+            if (!by_text)
+                by_text = m;
+        }
+        if (by_text)
+            q->reply_to = by_text->id;
+    }
+}
+
+ca_status ca_import_finish(ca_import *imp)
+{
+    imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
+    if (!imp->order)
+        return CA_FATAL;
+    for (size_t i = 0; i < imp->n_events; i++)
+        imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+    qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
+    /* The same message seen twice (two exports of one group): same
+     * platform message id in the same conversation.  The first in output
+     * order is kept. */
+    size_t out = 0, conv_start = 0;
+    for (size_t i = 0; i < imp->n_events; i++) {
+        ca_event *e = imp->order[i];
+        if (out > conv_start) {
+            const ca_event *first = imp->order[conv_start];
+            if (strcmp0(first->platform, e->platform) != 0 || strcmp0(first->conv, e->conv) != 0) {
+                link_quotes(imp, conv_start, out);
+                conv_start = out;
+            }
+        }
+        int dup = 0;
+        if (e->id && e->kind == CA_KIND_MESSAGE) {
+            /* duplicates are within a few seconds of each other */
+            for (size_t j = out; j-- > conv_start;) {
+                const ca_event *p = imp->order[j];
+                if (e->time_ms - p->time_ms > 120000)
+                    break;
+                if (p->id && strcmp(p->id, e->id) == 0 && p->src_path != e->src_path) {
+                    dup = 1;
+                    break;
+                }
+            }
+        }
+        if (dup) {
+            ca_file_stats *fs = stats_of(imp, e->src_path);
+            if (fs)
+                fs->duplicates++;
+            continue;
+        }
+        imp->order[out++] = e;
+    }
+    link_quotes(imp, conv_start, out);
+    imp->n_order = out;
+    return CA_OK;
+}
+
+size_t ca_import_count(const ca_import *imp) { return imp->n_order; }
+const ca_event *ca_import_event(const ca_import *imp, size_t i) { return imp->order[i]; }
+size_t ca_import_nfiles(const ca_import *imp) { return imp->n_files; }
+const ca_file_stats *ca_import_file(const ca_import *imp, size_t i) { return &imp->files[i]; }
+uint64_t ca_import_bytes_in(const ca_import *imp) { return imp->bytes_in; }
+
+int ca_import_write_ndjson(const ca_import *imp, FILE *out)
+{
+    ca_buf b = CA_BUF_INIT;
+    int tz = imp->cfg->tz_offset_min;
+    for (size_t i = 0; i < imp->n_order; i++) {
+        ca_event_to_json(&b, imp->order[i], tz);
+        if (b.len >= 1 << 16 || i + 1 == imp->n_order) {
+            if (b.oom || fwrite(b.data, 1, b.len, out) != b.len) {
+                ca_buf_free(&b);
+                return -1;
+            }
+            ca_buf_reset(&b);
+        }
+    }
+    ca_buf_free(&b);
+    return fflush(out) == 0 ? 0 : -1;
+}
+
+static int cmp_stats(const void *a, const void *b)
+{
+    return strcmp(((const ca_file_stats *)a)->path, ((const ca_file_stats *)b)->path);
+}
+
+void ca_import_write_summary(const ca_import *imp, FILE *out)
+{
+    ca_file_stats *sorted = ca_malloc((imp->n_files ? imp->n_files : 1) * sizeof *sorted);
+    if (!sorted)
+        return;
+    memcpy(sorted, imp->files, imp->n_files * sizeof *sorted);
+    qsort(sorted, imp->n_files, sizeof *sorted, cmp_stats);
+    size_t tot_rec = 0, tot_ev[CA_KIND__COUNT] = {0}, unrec = 0, dups = 0;
+    fprintf(out, "Import summary\n");
+    for (size_t i = 0; i < imp->n_files; i++) {
+        const ca_file_stats *f = &sorted[i];
+        if (!f->format) {
+            unrec++;
+            continue;
+        }
+        fprintf(out, "  %s\n    format %s, charset %s, %zu records", f->path, f->format,
+                f->charset, f->records);
+        size_t nev = 0;
+        for (int k = 0; k < CA_KIND__COUNT; k++)
+            nev += f->events[k];
+        fprintf(out, ", %zu events", nev);
+        const char *sep = " (";
+        for (int k = 0; k < CA_KIND__COUNT; k++)
+            if (f->events[k]) {
+                fprintf(out, "%s%s %zu", sep, ca_kind_name((ca_kind)k), f->events[k]);
+                sep = ", ";
+                tot_ev[k] += f->events[k];
+            }
+        fprintf(out, "%s\n", nev ? ")" : "");
+        if (f->warnings || f->errors || f->replaced || f->duplicates)
+            fprintf(out, "    %zu warnings, %zu records skipped, %zu bytes replaced, %zu duplicates dropped\n",
+                    f->warnings, f->errors, f->replaced, f->duplicates);
+        if (f->incomplete)
+            fprintf(out, "    INCOMPLETE: %s\n", f->incomplete);
+        tot_rec += f->records;
+        dups += f->duplicates;
+    }
+    if (unrec) {
+        fprintf(out, "  Unrecognised entries (%zu):\n", unrec);
+        for (size_t i = 0; i < imp->n_files; i++)
+            if (!sorted[i].format)
+                fprintf(out, "    %s (first line: \"%s\")\n", sorted[i].path,
+                        sorted[i].unrecognised ? sorted[i].unrecognised : "");
+    }
+    fprintf(out, "Total: %zu files, %zu records, %zu events", imp->n_files - unrec, tot_rec,
+            imp->n_order);
+    const char *sep = " (";
+    for (int k = 0; k < CA_KIND__COUNT; k++)
+        if (tot_ev[k]) {
+            fprintf(out, "%s%s %zu", sep, ca_kind_name((ca_kind)k), tot_ev[k]);
+            sep = ", ";
+        }
+    fprintf(out, "%s, %zu duplicates dropped, %zu warnings, %zu errors\n",
+            imp->n_order ? ")" : "", dups, ca_diag_count(imp->diag, CA_DIAG_WARN),
+            ca_diag_count(imp->diag, CA_DIAG_ERROR));
+    ca_free(sorted);
+}
+
+/* ----------------------------------------------------------- test sink */
+
+typedef struct test_sink {
+    ca_config cfg;
+    ca_limits lim;
+    ca_diag *diag;
+    ca_import *imp;
+} test_sink;
+
+static test_sink *test_sinks[64];
+
+ca_sink *ca_test_sink_new(void)
+{
+    test_sink *t = ca_calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    ca_config_defaults(&t->cfg);
+    ca_limits_default(&t->lim);
+    t->diag = ca_diag_new(0);
+    t->imp = ca_import_new(&t->cfg, &t->lim, NULL, t->diag);
+    if (!t->imp) {
+        ca_diag_free(t->diag);
+        ca_free(t);
+        return NULL;
+    }
+    t->imp->sink.path = ca_intern_cstr(t->imp->intern, "test");
+    for (size_t i = 0; i < CA_ARRAY_LEN(test_sinks); i++)
+        if (!test_sinks[i]) {
+            test_sinks[i] = t;
+            break;
+        }
+    return &t->imp->sink;
+}
+
+static test_sink *find_test(ca_sink *s)
+{
+    for (size_t i = 0; i < CA_ARRAY_LEN(test_sinks); i++)
+        if (test_sinks[i] && &test_sinks[i]->imp->sink == s)
+            return test_sinks[i];
+    return NULL;
+}
+
+void ca_test_sink_free(ca_sink *s)
+{
+    test_sink *t = find_test(s);
+    if (!t)
+        return;
+    for (size_t i = 0; i < CA_ARRAY_LEN(test_sinks); i++)
+        if (test_sinks[i] == t)
+            test_sinks[i] = NULL;
+    ca_import_free(t->imp);
+    ca_diag_free(t->diag);
+    ca_free(t);
+}
+
+size_t ca_test_sink_nwarn(ca_sink *s) { return s->imp->n_msgs; }
+const char *ca_test_sink_last_msg(ca_sink *s) { return s->imp->last_msg; }
+size_t ca_test_sink_nevents(ca_sink *s) { return s->imp->n_events; }
+const ca_event *ca_test_sink_event(ca_sink *s, size_t i)
+{
+    return &s->imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+}

@@ -1,0 +1,74 @@
+/*
+ * importer.h — inputs → normalized events: walks inputs, decodes each entry,
+ * detects its format, runs its parser into the event store, then sorts the
+ * events into per-conversation, time-ordered streams and removes
+ * duplicates.  Also keeps the per-file import summary.
+ */
+#ifndef CA_IMPORTER_H
+#define CA_IMPORTER_H
+
+#include <stdio.h>
+#include "walk.h"
+#include "config.h"
+#include "diag.h"
+#include "event.h"
+#include "format.h"
+
+typedef struct ca_import ca_import;
+
+/* Per-entry statistics for the import summary. */
+typedef struct ca_file_stats {
+    const char *path;
+    const char *format;        /* NULL: unrecognised */
+    const char *charset;
+    size_t records;
+    size_t events[CA_KIND__COUNT];
+    size_t warnings, errors;
+    size_t replaced;           /* invalid bytes replaced by U+FFFD */
+    size_t duplicates;         /* events dropped as duplicates */
+    const char *incomplete;    /* why the export is incomplete, or NULL */
+    const char *unrecognised;  /* why no format matched, or NULL */
+} ca_file_stats;
+
+/* cfg and lim are borrowed and must outlive the import; force_format may
+ * be NULL (detect).  diag receives every problem.  NULL on oom. */
+ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
+                         const ca_format *force_format, ca_diag *diag);
+void ca_import_free(ca_import *imp);
+
+/* Reads one INPUT (file, folder or archive).  Returns CA_OK, CA_WARN when
+ * parts were unreadable, CA_FATAL when the input could not be read at all
+ * or memory ran out. */
+ca_status ca_import_input(ca_import *imp, const char *input);
+
+/* Reads one entry from memory (tests, fuzzers): path is its display path. */
+ca_status ca_import_buffer(ca_import *imp, const char *path,
+                           const unsigned char *data, size_t len);
+
+/* Sorts, links quote replies to the messages they quote, and removes
+ * duplicates.  Call once, after the last input. */
+ca_status ca_import_finish(ca_import *imp);
+
+/* The events in output order (after finish): by platform, conversation,
+ * time, then source position.  Borrowed; valid until ca_import_free. */
+size_t ca_import_count(const ca_import *imp);
+const ca_event *ca_import_event(const ca_import *imp, size_t i);
+
+size_t ca_import_nfiles(const ca_import *imp);
+const ca_file_stats *ca_import_file(const ca_import *imp, size_t i);
+uint64_t ca_import_bytes_in(const ca_import *imp);
+
+/* Writes every event as NDJSON; 0 or -1 (write error or oom). */
+int ca_import_write_ndjson(const ca_import *imp, FILE *out);
+/* Writes the human-readable import summary. */
+void ca_import_write_summary(const ca_import *imp, FILE *out);
+
+/* ---- test support: a sink not tied to any input ---- */
+ca_sink *ca_test_sink_new(void);
+void ca_test_sink_free(ca_sink *s);
+size_t ca_test_sink_nwarn(ca_sink *s);   /* warnings + errors recorded */
+const char *ca_test_sink_last_msg(ca_sink *s);
+size_t ca_test_sink_nevents(ca_sink *s);
+const ca_event *ca_test_sink_event(ca_sink *s, size_t i);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * main.c — the chataudit command line.  The only place that exits.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "walk.h"
+#include "config.h"
+#include "diag.h"
+#include "format.h"
+#include "importer.h"
+
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3, EXIT_PARTIAL = 4 };
+
+static void usage(FILE *f)
+{
+    fputs("usage: chataudit COMMAND [OPTIONS] ...\n"
+          "\n"
+          "commands:\n"
+          "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
+          "           read exports (files, folders, archives) and write the normalized\n"
+          "           events as NDJSON, with an import summary\n"
+          "  formats  list the input formats chataudit recognises\n"
+          "\n"
+          "Run 'chataudit COMMAND --help' for a command's options.\n",
+          f);
+}
+
+static void import_usage(FILE *f)
+{
+    fputs("usage: chataudit import [-c CONFIG] [--format NAME] [-o EVENTS.ndjson]\n"
+          "                        [--summary FILE] [--quiet] INPUT...\n"
+          "\n"
+          "  -c CONFIG        configuration folder holding policy.ini (default ./config;\n"
+          "                   used for the time zone and groups.csv)\n"
+          "  --format NAME    parse every entry as NAME instead of detecting it\n"
+          "                   (see 'chataudit formats')\n"
+          "  -o FILE          write the events there (default: standard output)\n"
+          "  --summary FILE   write the import summary there (default: standard error)\n"
+          "  --quiet          no summary on standard error\n"
+          "\n"
+          "INPUT is a file, a folder (walked recursively) or an archive (zip, tar,\n"
+          "tar.gz, tar.xz, 7z, gz), archives nested in archives included.\n"
+          "Exit status: 0 success, 1 bad usage or configuration, 2 no input could be\n"
+          "read, 3 internal error, 4 parts of the input were unreadable.\n",
+          f);
+}
+
+static int cmd_formats(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs("usage: chataudit formats\nLists the input formats chataudit recognises.\n",
+              stdout);
+        return EXIT_OK;
+    }
+    printf("%-22s %-9s %s\n", "FORMAT", "PLATFORM", "DESCRIPTION");
+    for (size_t i = 0; i < ca_n_formats; i++)
+        printf("%-22s %-9s %s\n", ca_formats[i]->name, ca_formats[i]->platform,
+               ca_formats[i]->description);
+    return EXIT_OK;
+}
+
+/* Writes through a temporary name and renames, so a crash never leaves a
+ * half-written file under the real name. */
+static int write_events(ca_import *imp, const char *path)
+{
+    if (!path || strcmp(path, "-") == 0)
+        return ca_import_write_ndjson(imp, stdout);
+    if (strcmp(path, "/dev/null") == 0) {
+        FILE *f = fopen(path, "w");
+        int r = f ? ca_import_write_ndjson(imp, f) : -1;
+        if (f)
+            fclose(f);
+        return r;
+    }
+    size_t n = strlen(path) + 32;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int r = ca_import_write_ndjson(imp, f);
+    if (fclose(f) != 0)
+        r = -1;
+    if (r == 0 && rename(tmp, path) != 0)
+        r = -1;
+    if (r != 0) {
+        fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return r;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'}, {"summary", required_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *config = NULL, *format = NULL, *out = NULL, *summary = NULL;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:o:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'f': format = optarg; break;
+        case 'o': out = optarg; break;
+        case 's': summary = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'h': import_usage(stdout); return EXIT_OK;
+        default: import_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fputs("chataudit: import: expected at least one INPUT (file, folder or archive)\n",
+              stderr);
+        import_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const ca_format *force = NULL;
+    if (format && !(force = ca_format_by_name(format))) {
+        fprintf(stderr, "chataudit: --format: unknown format \"%s\"; 'chataudit formats' lists them\n",
+                format);
+        return EXIT_USAGE;
+    }
+    ca_diag *diag = ca_diag_new(0);
+    ca_config cfg;
+    ca_config_defaults(&cfg);
+    if (!diag)
+        return EXIT_INTERNAL;
+    if (ca_config_load(&cfg, config ? config : "config", config != NULL, diag) != CA_OK) {
+        ca_diag_print(diag, stderr, CA_DIAG_WARN);
+        ca_config_free(&cfg);
+        ca_diag_free(diag);
+        return EXIT_USAGE;
+    }
+    ca_limits lim;
+    ca_limits_default(&lim);
+    ca_import *imp = ca_import_new(&cfg, &lim, force, diag);
+    int rc = EXIT_OK, unreadable = 0, readable = 0;
+    if (!imp)
+        rc = EXIT_INTERNAL;
+    for (int i = optind; rc == EXIT_OK && i < argc; i++) {
+        ca_status st = ca_import_input(imp, argv[i]);
+        if (st == CA_FATAL && ca_diag_count(diag, CA_DIAG_ERROR) == 0)
+            rc = EXIT_INTERNAL;
+        else if (st == CA_FATAL)
+            unreadable++;
+        else
+            readable++;
+    }
+    if (rc == EXIT_OK && ca_import_finish(imp) != CA_OK)
+        rc = EXIT_INTERNAL;
+    if (rc == EXIT_OK && write_events(imp, out) != 0)
+        rc = EXIT_INTERNAL;
+    ca_diag_print(diag, stderr, CA_DIAG_WARN);
+    if (imp && rc == EXIT_OK) {
+        if (summary) {
+            FILE *f = fopen(summary, "w");
+            if (!f) {
+                fprintf(stderr, "chataudit: %s: cannot write: %s\n", summary, strerror(errno));
+                rc = EXIT_INTERNAL;
+            } else {
+                ca_import_write_summary(imp, f);
+                fclose(f);
+            }
+        } else if (!quiet) {
+            ca_import_write_summary(imp, stderr);
+        }
+    }
+    if (rc == EXIT_OK) {
+        if (readable == 0)
+            rc = EXIT_INPUT;
+        else if (unreadable || ca_diag_count(diag, CA_DIAG_ERROR))
+            rc = EXIT_PARTIAL;
+    }
+    ca_import_free(imp);
+    ca_config_free(&cfg);
+    ca_diag_free(diag);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("chataudit %s\n", CA_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "import") == 0)
+        return cmd_import(argc - 1, argv + 1);
+    if (strcmp(cmd, "formats") == 0)
+        return cmd_formats(argc - 1, argv + 1);
+    fprintf(stderr, "chataudit: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

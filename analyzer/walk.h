@@ -1,0 +1,58 @@
+/*
+ * walk.h — the input walker (named walk.h, not archive.h, so that
+ * libarchive's <archive.h> is not shadowed; implemented in archive.c): files, folders (recursively, in sorted
+ * order), and archives of every kind libarchive reads (zip, tar, tar.gz,
+ * tar.xz, tar.bz2, 7z, gz/xz/bz2 of a single file), nested to any depth up
+ * to a limit.  Entries are streamed into memory, never extracted to disk, so
+ * an entry name like "../../etc/passwd" cannot write anywhere.
+ */
+#ifndef CA_WALK_H
+#define CA_WALK_H
+
+#include "ca.h"
+#include "diag.h"
+
+typedef struct ca_limits {
+    uint64_t max_entry_size;  /* bytes of one decompressed entry (256 MiB) */
+    uint64_t max_total_size;  /* bytes decompressed from one INPUT (8 GiB) */
+    uint64_t max_ratio;       /* decompressed / compressed per archive (200),
+                                 checked once an archive yielded > 1 MiB */
+    int max_depth;            /* archives inside archives (4; top level = 1) */
+    uint64_t max_entries;     /* entries per archive (100 000) */
+    size_t max_line;          /* longest line a parser accepts (1 MiB) */
+} ca_limits;
+
+void ca_limits_default(ca_limits *l);
+
+/* One leaf entry handed to the callback.  All pointers are borrowed and
+ * valid only during the callback. */
+typedef struct ca_raw_entry {
+    const char *path;   /* display path: "oct.zip!wechat/研发部.csv" */
+    const char *name;   /* last component: "研发部.csv" */
+    const unsigned char *data;
+    size_t len;
+    int depth;          /* 0 for a plain file, 1 inside one archive, ... */
+} ca_raw_entry;
+
+/* Returns CA_OK to go on, CA_FATAL to stop the whole walk. */
+typedef ca_status (*ca_entry_fn)(void *ud, const ca_raw_entry *e);
+
+/*
+ * Walks one INPUT (a file, a folder or an archive) and calls fn for every
+ * leaf entry that is not itself an archive.  Problems (unreadable file,
+ * truncated or corrupt archive, encrypted entry, a limit exceeded) are
+ * recorded in diag as CA_DIAG_ERROR with the path and the reason, the bad
+ * part is skipped and the walk goes on.
+ * Returns CA_OK when everything was read, CA_WARN when some parts could not
+ * be read (diag says which), CA_FATAL when the input could not be read at
+ * all (missing file, not readable) or fn asked to stop.
+ * *bytes_in (optional) receives the bytes read from disk.
+ */
+ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
+                        ca_entry_fn fn, void *ud, uint64_t *bytes_in);
+
+/* Returns 1 if data starts with the signature of an archive or compressed
+ * stream chataudit opens (zip, gzip, xz, bzip2, zstd, 7z, tar), else 0. */
+int ca_is_archive(const unsigned char *data, size_t len);
+
+#endif

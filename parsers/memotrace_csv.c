@@ -1,0 +1,118 @@
+/*
+ * memotrace_csv.c — WeChatMsg / MemoTrace v1 CSV (wechat.md §2.1 a/b):
+ *   localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,
+ *   StrTime,Remark,NickName,Sender
+ * and the 0.2.6 variant whose header stops at StrTime while rows carry a
+ * 10th value (the server message id).  UTF-8 with BOM, CR LF, epoch
+ * CreateTime.  localId is a local row number, not a message id.  The group
+ * is named by the file ("<remark>_utf8.csv").
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "common.h"
+#include "wechat.h"
+
+static const char SIG9[] =
+    "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime";
+
+typedef struct mt_ctx {
+    int ncols;          /* header columns: 9 or 12 */
+    const char *conv;
+    wx_self self;
+} mt_ctx;
+
+static int mt_bid(const char *head, size_t n, const char *name)
+{
+    (void)n;
+    (void)name;
+    if (pc_first_line_starts(head, SIG9))
+        return 100;
+    return 0;
+}
+
+static ca_status mt_header(void *ud, ca_sink *s, char **f, size_t nf)
+{
+    mt_ctx *c = ud;
+    (void)s;
+    (void)f;
+    c->ncols = (int)nf;
+    return CA_OK;
+}
+
+static long num(const char *s) { return s ? strtol(s, NULL, 10) : 0; }
+
+/* Fills the type-dependent part of a WeChat message from Type/SubType and
+ * the raw StrContent. */
+static ca_status fill_content(ca_sink *s, long line, long type, long sub, const char *content,
+                              const wx_self *self, ca_event *ev)
+{
+    size_t n = content ? strlen(content) : 0;
+    if (type == 10000 || type == 10002)
+        return wx_parse_system(content ? content : "", n, self, line, s, ev);
+    ev->kind = CA_KIND_MESSAGE;
+    ev->type = wx_type_from_code(type, sub);
+    if (type == 49 && content && content[0]) {
+        const char *xml = strchr(content, '<');
+        if (xml)
+            return wx_parse_appmsg(xml, n - (size_t)(xml - content), line, s, ev);
+    }
+    if (type == 1) {
+        ev->text = content;
+        if (content && wx_find_mentions(content, s, ev) < 0)
+            return CA_FATAL;
+    }
+    return CA_OK;
+}
+
+static ca_status mt_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, size_t nf)
+{
+    mt_ctx *c = ud;
+    ca_event ev = {0};
+    ev.conv = c->conv;
+    ev.src_line = line;
+    int64_t ms;
+    const char *epoch = pc_field(s, f, fl, nf, 5);
+    uint32_t flags = 0;
+    if (epoch && pc_time(s, line, epoch, &ms, &flags) == 0) {
+        /* epoch: preferred */
+    } else if (pc_time(s, line, pc_field(s, f, fl, nf, 8), &ms, &flags) != 0) {
+        return CA_FAILED;
+    }
+    ev.time_ms = ms;
+    ev.flags = flags;
+    int is_self = num(f[4]) == 1;
+    if (is_self)
+        ev.flags |= CA_EV_FROM_SELF;
+    if (nf >= 12) {
+        ev.sender = pc_ifield(s, f, fl, nf, 11);
+        ev.sender_name = pc_ifield(s, f, fl, nf, 9);
+        if (!ev.sender_name)
+            ev.sender_name = pc_ifield(s, f, fl, nf, 10);
+    } else if (nf == 10 && c->ncols == 9) {
+        ev.id = pc_ifield(s, f, fl, nf, 9); /* 0.2.6: the 10th value */
+    }
+    if (!ev.sender) {
+        ev.sender = ev.sender_name;
+        ev.flags |= CA_EV_SENDER_WEAK;
+    }
+    if (is_self && ev.sender && !c->self.id)
+        c->self.id = ev.sender;
+    ca_status st = fill_content(s, line, num(f[2]), num(f[3]), pc_field(s, f, fl, nf, 7),
+                                &c->self, &ev);
+    if (st == CA_FATAL)
+        return st;
+    return ca_sink_emit(s, &ev);
+}
+
+static ca_status mt_parse(const ca_entry *e, ca_sink *s)
+{
+    static const char *const suffixes[] = {"_utf8", NULL};
+    mt_ctx c = {0};
+    c.conv = pc_conv_from_path(s, e, suffixes);
+    return pc_read_csv(e, s, 9, mt_header, mt_row, &c);
+}
+
+const ca_format ca_format_memotrace_csv = {
+    "memotrace-csv", "wechat",
+    "WeChatMsg / MemoTrace v1 CSV (12 columns, and the 9/10-column 0.2.6 variant)",
+    mt_bid, mt_parse};

@@ -213,10 +213,14 @@ ca_status ca_csv_next(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long
         if (used != n) {
             int e = csv_error(&c->p);
             long start = c->rec_start;
+            size_t col = 1; /* in characters, as an editor shows it */
+            for (size_t i = 0; i < used; i++)
+                if (((unsigned char)chunk[i] & 0xC0) != 0x80)
+                    col++;
             snprintf(c->err, sizeof c->err, "malformed CSV: %s (at line %ld, column %zu)",
                      e == CSV_EPARSE ? "a quote inside an unquoted field or text after a closing quote"
                                      : csv_strerror(e),
-                     this_line, used + 1);
+                     this_line, col);
             *line = start;
             /* Records completed earlier on this line are dropped with it. */
             c->n_ready = c->next_ready = 0;

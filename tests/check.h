@@ -17,13 +17,13 @@ extern struct check_case check_cases[];
 extern int check_n_cases;
 extern int check_failures;
 
-#define TEST(name)                                                          \
-    static void test_##name(void);                                          \
-    __attribute__((constructor)) static void reg_##name(void) {            \
-        check_cases[check_n_cases].name = #name;                            \
-        check_cases[check_n_cases++].fn = test_##name;                      \
+#define TEST(tname)                                                         \
+    static void test_##tname(void);                                         \
+    __attribute__((constructor)) static void reg_##tname(void) {           \
+        check_cases[check_n_cases].name = #tname;                           \
+        check_cases[check_n_cases++].fn = test_##tname;                     \
     }                                                                       \
-    static void test_##name(void)
+    static void test_##tname(void)
 
 #define CHECK(cond)                                                         \
     do {                                                                    \

@@ -1,0 +1,379 @@
+/* Unit tests of the CSV reader and the WeChat CSV importers: every "must
+ * get right" case of SPEC §3, on small inline exports. */
+#include "check.h"
+#include "csvrows.h"
+#include "importer.h"
+#include "timeparse.h"
+
+typedef struct run {
+    ca_config cfg;
+    ca_limits lim;
+    ca_diag *diag;
+    ca_import *imp;
+} run;
+
+static run *import_text(const char *path, const char *data, size_t len, const char *format)
+{
+    run *r = calloc(1, sizeof *r);
+    ca_config_defaults(&r->cfg);
+    ca_limits_default(&r->lim);
+    r->diag = ca_diag_new(0);
+    r->imp = ca_import_new(&r->cfg, &r->lim, format ? ca_format_by_name(format) : NULL, r->diag);
+    ca_import_buffer(r->imp, path, (const unsigned char *)data, len);
+    ca_import_finish(r->imp);
+    return r;
+}
+
+static run *import_str(const char *path, const char *data)
+{
+    return import_text(path, data, strlen(data), NULL);
+}
+
+static void run_free(run *r)
+{
+    ca_import_free(r->imp);
+    ca_diag_free(r->diag);
+    free(r);
+}
+
+static size_t nev(run *r) { return ca_import_count(r->imp); }
+static const ca_event *ev(run *r, size_t i) { return ca_import_event(r->imp, i); }
+static const ca_file_stats *fstat0(run *r) { return ca_import_file(r->imp, 0); }
+
+static const char *diag_msg(run *r, size_t i)
+{
+    static char out[1200];
+    if (i >= ca_diag_len(r->diag))
+        return "(none)";
+    const ca_diag_item *it = ca_diag_at(r->diag, i);
+    snprintf(out, sizeof out, "%s:%ld: %s", it->file ? it->file : "", it->line, it->msg);
+    return out;
+}
+
+static const char *when(const ca_event *e)
+{
+    static char out[32];
+    return ca_time_format(e->time_ms, 480, out);
+}
+
+/* ---- the CSV reader ---- */
+
+static int read_all(const char *text, char out[][64], long *lines, int max, char *err)
+{
+    ca_csv *c = ca_csv_open(text, strlen(text), 1 << 20);
+    char **f;
+    size_t *fl, nf;
+    long line;
+    int n = 0;
+    ca_status st;
+    err[0] = '\0';
+    while ((st = ca_csv_next(c, &f, &fl, &nf, &line)) != CA_EOF && n < max) {
+        if (st == CA_FAILED) {
+            snprintf(err, 256, "%ld: %s", line, ca_csv_errmsg(c));
+            continue;
+        }
+        snprintf(out[n], 64, "%s|%s", f[0], nf > 1 ? f[1] : "");
+        lines[n++] = line;
+    }
+    ca_csv_close(c);
+    return n;
+}
+
+TEST(csv_embedded_newlines_and_line_numbers)
+{
+    char rows[8][64], err[256];
+    long lines[8];
+    int n = read_all("a,b\r\n1,\"two\r\nlines, \"\"quoted\"\"\"\r\n3,x\r\n", rows, lines, 8, err);
+    CHECK_INT(n, 3);
+    CHECK_STR(rows[1], "1|two\nlines, \"quoted\"");
+    CHECK_INT(lines[1], 2);
+    CHECK_STR(rows[2], "3|x");
+    CHECK_INT(lines[2], 4);
+    CHECK_STR(err, "");
+}
+
+TEST(csv_cr_cr_lf_rows)
+{
+    char rows[8][64], err[256];
+    long lines[8];
+    int n = read_all("a,b\r\r\n1,\"x\r\r\ny\"\r\r\n2,z\r\r\n", rows, lines, 8, err);
+    CHECK_INT(n, 3);
+    CHECK_STR(rows[1], "1|x\n\ny");
+    CHECK_STR(rows[2], "2|z");
+    CHECK_INT(lines[2], 4);
+}
+
+TEST(csv_malformed_row_skipped_rest_read)
+{
+    char rows[8][64], err[256];
+    long lines[8];
+    int n = read_all("a,b\n1,ok\n2,bad\"quote\n3,fine\n", rows, lines, 8, err);
+    CHECK_INT(n, 3);
+    CHECK_STR(rows[2], "3|fine");
+    CHECK_INT(lines[2], 4);
+    CHECK_STR(err, "3: malformed CSV: a quote inside an unquoted field or text after a closing quote (at line 3, column 6)");
+}
+
+TEST(csv_unterminated_quote_at_end)
+{
+    char rows[8][64], err[256];
+    long lines[8];
+    int n = read_all("a,b\n1,ok\n2,\"never closed\n3,x\n", rows, lines, 8, err);
+    CHECK_INT(n, 2);
+    CHECK_STR(err, "3: malformed CSV: quoted field opened on line 3 is never closed");
+}
+
+/* ---- MemoTrace v1 ---- */
+
+static const char MT12[] =
+    "\xEF\xBB\xBF"
+    "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\r\n"
+    "1,57,1,0,0,1762135200,2,@研发部-李四\xE2\x80\x85明天10点评审吗？,2025-11-03 10:00:00,研发部-张三,张三,wxid_zhang\r\n"
+    "2,57,10000,0,0,1762135260,2,\"\"\"张三\"\"邀请\"\"王五、赵六\"\"加入了群聊\",2025-11-03 10:01:00,,,\r\n"
+    "3,57,49,57,1,1762135320,2,,2025-11-03 10:02:00,研发部-李四,李四,wxid_li\r\n"
+    "4,57,1,0,0,1762135380,2,\"多行\r\n消息, 带逗号\",2025-11-03 10:03:00,研发部-张三,张三,wxid_zhang\r\n";
+
+TEST(memotrace_csv_12_columns)
+{
+    run *r = import_str("x.zip!研发部_utf8.csv", MT12);
+    CHECK_STR(fstat0(r)->format, "memotrace-csv");
+    CHECK_STR(fstat0(r)->charset, "UTF-8-BOM");
+    CHECK_INT(nev(r), 4);
+    const ca_event *e = ev(r, 0);
+    CHECK_STR(e->conv, "研发部");
+    CHECK(e->id == NULL); /* localId is not a message id */
+    CHECK_STR(e->sender, "wxid_zhang");
+    CHECK_STR(e->sender_name, "研发部-张三");
+    CHECK_STR(when(e), "2025-11-03T10:00:00+08:00");
+    CHECK_STR(ca_type_name(e->type), "text");
+    CHECK_INT(e->n_mentions, 1);
+    CHECK_STR(e->mentions[0], "研发部-李四");
+    CHECK_INT(e->src_line, 2);
+    CHECK_STR(e->src_path, "x.zip!研发部_utf8.csv");
+    e = ev(r, 1);
+    CHECK_STR(ca_kind_name(e->kind), "join");
+    CHECK_STR(e->actor, "张三");
+    CHECK_INT(e->n_targets, 2);
+    CHECK_STR(e->target_names ? e->target_names[1] : e->targets[1], "赵六");
+    e = ev(r, 2);
+    CHECK_STR(ca_type_name(e->type), "quote"); /* 49/57 with empty StrContent */
+    CHECK(e->flags & CA_EV_FROM_SELF);
+    e = ev(r, 3);
+    CHECK_STR(e->text, "多行\n消息, 带逗号");
+    CHECK_INT(e->src_line, 5);
+    run_free(r);
+}
+
+TEST(memotrace_csv_9_header_10_values)
+{
+    run *r = import_str("messages.csv",
+                        "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime\n"
+                        "5,3,1,0,0,1762135200,2,你好,2025-11-03 10:00:00,9223372036854775807\n");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->id, "9223372036854775807");
+    CHECK_STR(ev(r, 0)->text, "你好");
+    run_free(r);
+}
+
+TEST(memotrace_csv_link_xml_payload)
+{
+    run *r = import_str("g.csv",
+        "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+        "1,2,49,5,0,1762135200,2,\"<msg><appmsg appid=\"\"\"\" sdkver=\"\"0\"\"><title>限时优惠</title>"
+        "<des>点击领取</des><type>5</type><url>https://ad.example.com/x?a=1&amp;b=2</url></appmsg></msg>\","
+        "2025-11-03 10:00:00,,王五,wxid_w\n");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ca_type_name(ev(r, 0)->type), "link");
+    CHECK_STR(ev(r, 0)->title, "限时优惠");
+    CHECK_STR(ev(r, 0)->url, "https://ad.example.com/x?a=1&b=2");
+    run_free(r);
+}
+
+/* ---- MemoTrace v2 ---- */
+
+TEST(memotrace2_csv_shapes)
+{
+    run *r = import_str("聊天记录/研发部群(20839284721@chatroom)/研发部群.csv",
+        "\xEF\xBB\xBF消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
+        "111,文本,研发部-张三,2026-11-03 09:00:00,周报今天交吗？,,,more\r\n"
+        "112,引用消息,研发部-李四,2026-11-03 09:05:00,\"今天下班前\n引用：研发部-张三: 周报今天交吗？\",,,more\r\n"
+        "113,分享链接,研发部-李四,2026-11-03 09:06:00,\"【分享链接】\n标题：评审文档\n描述：v2\n链接: https://docs.example.com/a\n应用：\",,,more\r\n"
+        "114,文件,研发部-李四,2026-11-03 09:07:00,【文件】方案 v2.docx 1.5 MB C:\\f\\方案 v2.docx docx abc,,,more\r\n"
+        "115,系统消息,,2026-11-03 09:08:00,\"\"\"研发部-张三\"\"修改群名为“研发部核心群”\",,,more\r\n"
+        "116,合并转发的聊天记录,研发部-李四,2026-11-03 09:09:00,\"【合并转发的聊天记录】\n\n    - 2026-11-02 18:00:00 王五: 第一条\n    - 2026-11-02 18:01:00 赵六: 第二条\",,,more\r\n");
+    CHECK_STR(fstat0(r)->format, "memotrace2-csv");
+    CHECK_INT(nev(r), 6);
+    CHECK_STR(ev(r, 0)->conv, "20839284721@chatroom");
+    CHECK(ev(r, 0)->flags & CA_EV_SENDER_WEAK);
+    const ca_event *q = ev(r, 1);
+    CHECK_STR(ca_type_name(q->type), "quote");
+    CHECK_STR(q->text, "今天下班前");
+    CHECK_STR(q->quote_sender, "研发部-张三");
+    CHECK_STR(q->reply_to, "111"); /* linked to the quoted message */
+    CHECK_STR(ev(r, 2)->title, "评审文档");
+    CHECK_STR(ev(r, 2)->url, "https://docs.example.com/a");
+    CHECK_STR(ev(r, 3)->title, "方案 v2.docx");
+    CHECK_STR(ca_kind_name(ev(r, 4)->kind), "rename");
+    CHECK_STR(ev(r, 4)->title, "研发部核心群");
+    CHECK_INT(ev(r, 5)->n_items, 2);
+    CHECK_STR(ev(r, 5)->items[1].sender_name, "赵六");
+    CHECK_STR(ev(r, 5)->items[1].text, "第二条");
+    run_free(r);
+}
+
+/* ---- PyWxDump ---- */
+
+TEST(pywxdump_csv_quote_recall_ids)
+{
+    run *r = import_str("wxid_me_0_5.csv",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n"
+        "1,7437267147299592543,文本,0,wxid_a,20839284721@chatroom,明天几点开会？,,2026-11-03 09:00:00\r\n"
+        "2,7437267147299592544,引用回复,1,wxid_me,20839284721@chatroom,\"十点\n\n[引用](2026-11-03 09:00:00)张三:明天几点开会？\",,2026-11-03 09:01:00\r\n"
+        "3,7437267147299592545,系统通知,1,wxid_me,20839284721@chatroom,<revokemsg>你撤回了一条消息</revokemsg>,,2026-11-03 09:02:00\r\n"
+        "4,7437267147299592546,图片,0,wxid_a,20839284721@chatroom,图片,File\\a.dat,2026-11-03 09:03:00\r\n");
+    CHECK_INT(nev(r), 4);
+    CHECK_STR(ev(r, 0)->id, "7437267147299592543");
+    CHECK_STR(ev(r, 0)->conv, "20839284721@chatroom");
+    CHECK_STR(ev(r, 0)->sender, "wxid_a");
+    CHECK_STR(ca_type_name(ev(r, 1)->type), "quote");
+    CHECK_STR(ev(r, 1)->text, "十点");
+    CHECK_STR(ev(r, 1)->reply_to, "7437267147299592543");
+    CHECK_STR(ca_kind_name(ev(r, 2)->kind), "recall");
+    CHECK_STR(ev(r, 2)->sender, "wxid_me");
+    CHECK_STR(ca_type_name(ev(r, 3)->type), "image");
+    CHECK(ev(r, 3)->text == NULL);
+    run_free(r);
+}
+
+TEST(pywxdump_legacy_json_content)
+{
+    run *r = import_str("example_chat.csv",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,content,CreateTime\r\r\n"
+        "1,953020244103908134,文本,1,我,wxid_peer,\"{\"\"src\"\": \"\"\"\", \"\"msg\"\": \"\"好的，\\n收到\"\"}\",2023-08-12 23:22:54\r\r\n"
+        "2,953020244103908135,文本,0,wxid_peer,wxid_peer,\"{not json\",2023-08-12 23:23:00\r\r\n");
+    CHECK_INT(nev(r), 2);
+    CHECK_STR(ev(r, 0)->text, "好的，\n收到");
+    CHECK_STR(ev(r, 0)->sender, "我");
+    CHECK_STR(ev(r, 1)->text, "{not json");
+    CHECK_STR(diag_msg(r, 0),
+              "example_chat.csv:3: content: expected a JSON object {\"src\", \"msg\"}, found \"{not json\"; kept as text");
+    run_free(r);
+}
+
+TEST(pywxdump_gb18030_resave_minute_times)
+{
+    /* Excel re-save: GB18030, times "2024/10/4 11:42" */
+    const char gb[] = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\r\n"
+                      "1,1,\xCE\xC4\xB1\xBE,0,wxid_a,g@chatroom,\xC4\xE3\xBA\xC3,,2024/10/4 11:42\r\n";
+    run *r = import_text("resaved.csv", gb, sizeof gb - 1, NULL);
+    CHECK_STR(fstat0(r)->charset, "GB18030");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->text, "你好");
+    CHECK_STR(ca_type_name(ev(r, 0)->type), "text");
+    CHECK_STR(when(ev(r, 0)), "2024-10-04T11:42:00+08:00");
+    CHECK(ev(r, 0)->flags & CA_EV_TIME_MINUTE);
+    run_free(r);
+}
+
+TEST(malformed_row_in_the_middle_rest_imported)
+{
+    run *r = import_str("g_0_4.csv",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,11,文本,0,wxid_a,g@chatroom,一,,2026-11-03 09:00:00\n"
+        "2,12,文本,0,wxid_a,g@chatroom,二\"坏,,2026-11-03 09:01:00\n"
+        "3,13,文本,0,wxid_a,g@chatroom,三,,2026-11-03 09:02:00\n"
+        "4,14,文本,0,wxid_a,g@chatroom,四\n"
+        "5,15,文本,0,wxid_a,g@chatroom,五,,2026-13-03 09:02:00\n"
+        "6,16,文本,0,wxid_a,g@chatroom,六,,2026-11-03 09:03:00\n");
+    CHECK_INT(nev(r), 3);
+    CHECK_STR(ev(r, 2)->text, "六");
+    CHECK_INT(fstat0(r)->records, 6);
+    CHECK_INT(fstat0(r)->errors, 3);
+    CHECK_STR(diag_msg(r, 0), "g_0_4.csv:3: malformed CSV: a quote inside an unquoted field or text after a closing quote (at line 3, column 30); record skipped");
+    CHECK_STR(diag_msg(r, 1), "g_0_4.csv:5: expected 9 fields, found 7; record skipped");
+    CHECK_STR(diag_msg(r, 2), "g_0_4.csv:6: expected a time (epoch, YYYY-MM-DD HH:MM:SS, YYYY/M/D H:MM or ISO 8601), found \"2026-13-03 09:02:00\"; record skipped");
+    run_free(r);
+}
+
+TEST(invalid_utf8_counted_in_summary)
+{
+    const char raw[] = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+                       "1,11,文本,0,wxid_a,g@chatroom,坏\xFF字节,,2026-11-03 09:00:00\n";
+    run *r = import_text("bad.csv", raw, sizeof raw - 1, NULL);
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->text, "坏\xEF\xBF\xBD字节");
+    CHECK_INT(fstat0(r)->replaced, 1);
+    CHECK_STR(diag_msg(r, 0), "bad.csv:0: 1 invalid byte sequence in UTF-8 text replaced by U+FFFD");
+    run_free(r);
+}
+
+/* ---- WeClone, chatlog ---- */
+
+TEST(weclone_csv_utc_times)
+{
+    run *r = import_str("研发部群.csv",
+        "\xEF\xBB\xBFid,MsgSvrID,type_name,is_sender,talker,msg,src,CreateTime\r\n"
+        "1,5366901243628699568,text,0,研发部-张三,@李四 在吗,,2026-11-03T01:15:23.000Z\r\n"
+        "2,5366901243628699569,image,0,研发部-张三,[图片],img/a.jpg,2026-11-03T01:16:00.000Z\r\n");
+    CHECK_STR(fstat0(r)->format, "weclone-csv");
+    CHECK_INT(nev(r), 2);
+    CHECK_STR(ev(r, 0)->conv, "研发部群");
+    CHECK_STR(ev(r, 0)->id, "5366901243628699568");
+    CHECK_STR(when(ev(r, 0)), "2026-11-03T09:15:23+08:00");
+    CHECK_STR(ev(r, 0)->mentions[0], "李四");
+    CHECK_STR(ca_type_name(ev(r, 1)->type), "image");
+    run_free(r);
+}
+
+TEST(chatlog_csv_shapes)
+{
+    run *r = import_str("chatlog.csv",
+        "Time,SenderName,Sender,TalkerName,Talker,Content\n"
+        "2026-11-03 10:00:00,张三,wxid_z,项目A协调群,3001@chatroom,接口今天能联调吗？\n"
+        "2026-11-03 10:05:00,李四,wxid_l,项目A协调群,3001@chatroom,\"> 张三 2026-11-03 10:00:00\n> 接口今天能联调吗？\n下午三点\"\n"
+        "2026-11-03 10:06:00,李四,wxid_l,项目A协调群,3001@chatroom,[链接|联调文档](https://docs.example.com/x)\n"
+        "2026-11-03 10:07:00,系统消息,,项目A协调群,3001@chatroom,\"\"\"张三\"\"邀请\"\"王五\"\"加入了群聊\"\n");
+    CHECK_STR(fstat0(r)->format, "chatlog-csv");
+    CHECK_INT(nev(r), 4);
+    CHECK_STR(ev(r, 0)->conv_name, "项目A协调群");
+    const ca_event *q = ev(r, 1);
+    CHECK_STR(ca_type_name(q->type), "quote");
+    CHECK_STR(q->text, "下午三点");
+    CHECK_STR(q->quote_sender, "张三");
+    CHECK_STR(q->quote_text, "接口今天能联调吗？");
+    CHECK(q->reply_to == NULL); /* chatlog CSV has no ids to link */
+    CHECK_STR(ev(r, 2)->title, "联调文档");
+    CHECK_STR(ev(r, 2)->url, "https://docs.example.com/x");
+    CHECK_STR(ca_kind_name(ev(r, 3)->kind), "join");
+    run_free(r);
+}
+
+TEST(unrecognised_entry_listed)
+{
+    run *r = import_str("notes.txt", "just some notes\nnothing to see\n");
+    CHECK_INT(nev(r), 0);
+    CHECK(fstat0(r)->format == NULL);
+    CHECK_STR(fstat0(r)->unrecognised, "just some notes");
+    CHECK_STR(diag_msg(r, 0), "notes.txt:0: not a recognised chat export (first line: \"just some notes\"); skipped");
+    run_free(r);
+}
+
+TEST(duplicate_ids_across_files_dropped)
+{
+    const char *csv = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+                      "1,11,文本,0,wxid_a,g@chatroom,一,,2026-11-03 09:00:00\n"
+                      "2,12,文本,0,wxid_a,g@chatroom,二,,2026-11-03 09:01:00\n";
+    run *r = calloc(1, sizeof *r);
+    ca_config_defaults(&r->cfg);
+    ca_limits_default(&r->lim);
+    r->diag = ca_diag_new(0);
+    r->imp = ca_import_new(&r->cfg, &r->lim, NULL, r->diag);
+    ca_import_buffer(r->imp, "b.csv", (const unsigned char *)csv, strlen(csv));
+    ca_import_buffer(r->imp, "a.csv", (const unsigned char *)csv, strlen(csv));
+    ca_import_finish(r->imp);
+    CHECK_INT(nev(r), 2);
+    CHECK_STR(ev(r, 0)->src_path, "a.csv"); /* the same whatever the input order */
+    run_free(r);
+}
+
+TEST_MAIN()

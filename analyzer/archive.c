@@ -1,5 +1,5 @@
 /*
- * archive.c — the input walker (see archive.h): plain files, folders walked
+ * archive.c — the input walker (see walk.h): plain files, folders walked
  * in sorted byte order, and archives read with libarchive, nested up to a
  * depth limit.  Entries are streamed into memory; nothing is written to disk.
  *
@@ -38,6 +38,9 @@
  *   NOTE   ENTRY  not a regular file (<kind>); entry skipped
  *                 kind: symbolic link, hard link, fifo, socket, character
  *                 device, block device, unknown type
+ *   NOTE   ARCH   archive is empty; nothing to read
+ *                 (also a compressed stream of NUL bytes, which reads as an
+ *                 empty tar)
  *   WARN   ENTRY  archive warning: <libarchive warning>; entry read anyway
  *
  * FILE/DIR/INPUT is the path as walked ("samples/2026-11/x.csv"), ARCH the
@@ -608,8 +611,11 @@ static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize
     while (!w->stop && !w->over) {
         struct archive_entry *e = NULL;
         int r = archive_read_next_header(a, &e);
-        if (r == ARCHIVE_EOF)
+        if (r == ARCHIVE_EOF) {
+            if (count == 0)
+                note(w, CA_DIAG_NOTE, "archive is empty; nothing to read");
             break;
+        }
         if (++count > w->lim->max_entries) {
             err(w, "archive has more than %llu entries; rest of archive skipped",
                 (unsigned long long)w->lim->max_entries);

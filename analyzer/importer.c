@@ -242,6 +242,8 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
     fs->charset = t.charset;
     fs->replaced = t.n_replaced;
     if (t.n_replaced)
+        fs->warnings++;
+    if (t.n_replaced)
         ca_diag_add(imp->diag, CA_DIAG_WARN, fs->path, 0,
                     "%zu invalid byte sequence%s in %s text replaced by U+FFFD",
                     t.n_replaced, t.n_replaced == 1 ? "" : "s", t.charset);

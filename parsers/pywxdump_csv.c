@@ -108,6 +108,10 @@ static void parse_link(ca_sink *s, const char *text, ca_event *ev)
         ev->title = ca_sink_str(s, text, n);
     const char *h = strstr(text, "<a href=\"");
     if (h) {
+        const char *end = h;
+        while (end > text && end[-1] == '\n')
+            end--;
+        ev->text = ca_sink_str(s, text, (size_t)(end - text));
         h += strlen("<a href=\"");
         size_t u = strcspn(h, "\"");
         ev->url = ca_sink_str(s, h, u);

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "archive.h"
+#include "walk.h"
 #include "archive_mem.h"
 #include "check.h"
 #include "diag.h"
@@ -80,12 +80,13 @@ static la_ssize_t mb_write(struct archive *a, void *ud, const void *buf, size_t 
     return (la_ssize_t)n;
 }
 
-enum { F_REG, F_DIR, F_LINK, F_ZEROS };
+/* F_FILL: len bytes of CSV-like rows "1,2,3\n" (compresses ~1000:1). */
+enum { F_REG, F_DIR, F_LINK, F_FILL };
 
 typedef struct fent {
     const char *name;
     const void *data; /* F_REG: bytes; F_LINK: target */
-    size_t len;       /* F_REG: (size_t)-1 for strlen(data); F_ZEROS: size */
+    size_t len;       /* F_REG: (size_t)-1 for strlen(data); F_FILL: size */
     int type;
 } fent;
 
@@ -132,7 +133,9 @@ static mbuf build(const char *format, const char *filter, const fent *ents, size
                 archive_error_string(a));
         exit(2);
     }
-    static const char zeros[1 << 16];
+    static char fill[6 * 10000];
+    for (size_t i = 0; i < sizeof fill; i++)
+        fill[i] = "1,2,3\n"[i % 6];
     for (size_t i = 0; i < n; i++) {
         struct archive_entry *e = archive_entry_new();
         archive_entry_set_pathname(e, ents[i].name);
@@ -162,11 +165,11 @@ static mbuf build(const char *format, const char *filter, const fent *ents, size
             fprintf(stderr, "fixture data %s: %s\n", ents[i].name, archive_error_string(a));
             exit(2);
         }
-        if (ents[i].type == F_ZEROS)
+        if (ents[i].type == F_FILL)
             for (size_t done = 0; done < len;) {
-                size_t k = len - done < sizeof zeros ? len - done : sizeof zeros;
-                if (archive_write_data(a, zeros, k) != (la_ssize_t)k) {
-                    fprintf(stderr, "fixture zeros: %s\n", archive_error_string(a));
+                size_t k = len - done < sizeof fill ? len - done : sizeof fill;
+                if (archive_write_data(a, fill, k) != (la_ssize_t)k) {
+                    fprintf(stderr, "fixture fill: %s\n", archive_error_string(a));
                     exit(2);
                 }
                 done += k;
@@ -571,8 +574,7 @@ TEST(truncated_tar_gz)
     CHECK_INT(g.n, 1);
     CHECK_ENTRY(&g, 0, "t.tar.gz!a.csv", "a.csv", 1);
     CHECK_DIAG(d, CA_DIAG_ERROR, "t.tar.gz!b.bin",
-               "corrupt or truncated entry: Truncated input file (needed 512 bytes, only 0 "
-               "available); entry and rest of archive skipped");
+               "corrupt or truncated entry: truncated gzip input; entry and rest of archive skipped");
     CHECK_INT(ca_diag_count(d, CA_DIAG_ERROR), 1);
     free(m.p);
     ca_diag_free(d);
@@ -588,17 +590,61 @@ TEST(corrupt_archive)
     got g = {0};
     CHECK_INT(walk("bad.zip", NULL, d, &g, NULL), CA_WARN);
     CHECK_INT(g.n, 0);
-    CHECK_INT(ca_diag_count(d, CA_DIAG_ERROR), 1);
-    CHECK(ca_diag_len(d) == 1 && strcmp(ca_diag_at(d, 0)->file, "bad.zip") == 0);
-    dump_diag(d);
+    CHECK_DIAG(d, CA_DIAG_ERROR, "bad.zip",
+               "corrupt or truncated archive: Truncated ZIP file header; rest of archive skipped");
+    CHECK_INT(ca_diag_len(d), 1);
     /* A gzip header with a corrupt stream. */
     write_file("bad.csv.gz", "\x1f\x8b\x08\0\0\0\0\0\0\3garbage!garbage!", 26);
     ca_diag_free(d);
     d = ca_diag_new(0);
     CHECK_INT(walk("bad.csv.gz", NULL, d, &g, NULL), CA_WARN);
     CHECK_INT(g.n, 0);
-    CHECK_INT(ca_diag_count(d, CA_DIAG_ERROR), 1);
-    dump_diag(d);
+    CHECK_DIAG(d, CA_DIAG_ERROR, "bad.csv.gz",
+               "cannot open archive: gzip decompression failed; archive skipped");
+    CHECK_INT(ca_diag_len(d), 1);
+    ca_diag_free(d);
+    teardown();
+}
+
+TEST(empty_archive)
+{
+    setup();
+    build_file("e.zip", "zip", NULL, NULL, 0);
+    static char nul[4096];
+    fent z[] = {REGN("x", nul, sizeof nul)};
+    build_file("nul.gz", "raw", "gzip", z, 1); /* reads as an empty tar */
+    ca_diag *d = ca_diag_new(0);
+    got g = {0};
+    CHECK_INT(walk("e.zip", NULL, d, &g, NULL), CA_OK);
+    CHECK_INT(g.n, 0);
+    CHECK_DIAG(d, CA_DIAG_NOTE, "e.zip", "archive is empty; nothing to read");
+    CHECK_INT(walk("nul.gz", NULL, d, &g, NULL), CA_OK);
+    CHECK_INT(g.n, 0);
+    CHECK_DIAG(d, CA_DIAG_NOTE, "nul.gz", "archive is empty; nothing to read");
+    CHECK_INT(ca_diag_len(d), 2);
+    ca_diag_free(d);
+    teardown();
+}
+
+TEST(corrupt_entry_crc)
+{
+    setup();
+    fent e[] = {REG("a.csv", "hello,world\n"), REG("b.csv", "kept\n")};
+    mbuf m = build("zip-store", NULL, e, 2);
+    unsigned char *p = memmem(m.p, m.len, "hello", 5);
+    CHECK(p != NULL);
+    if (p)
+        p[0] = 'j';
+    write_file("crc.zip", m.p, m.len);
+    ca_diag *d = ca_diag_new(0);
+    got g = {0};
+    CHECK_INT(walk("crc.zip", NULL, d, &g, NULL), CA_WARN);
+    CHECK_INT(g.n, 1);
+    CHECK_ENTRY(&g, 0, "crc.zip!b.csv", "b.csv", 1);
+    CHECK_DIAG(d, CA_DIAG_ERROR, "crc.zip!a.csv",
+               "corrupt entry: ZIP bad CRC: 0x8493cfc6 should be 0x68a85159; entry skipped");
+    CHECK_INT(ca_diag_len(d), 1);
+    free(m.p);
     ca_diag_free(d);
     teardown();
 }
@@ -607,7 +653,7 @@ TEST(ratio_bomb)
 {
     setup();
     double t0 = now_s();
-    fent e[] = {REG("ok.csv", "fine\n"), {"big.csv", NULL, (size_t)50 << 20, F_ZEROS},
+    fent e[] = {REG("ok.csv", "fine\n"), {"big.csv", NULL, (size_t)50 << 20, F_FILL},
                 REG("after.csv", "never\n")};
     build_file("bomb.zip", "zip", NULL, e, 3);
     ca_diag *d = ca_diag_new(0);
@@ -619,14 +665,14 @@ TEST(ratio_bomb)
                "compression ratio exceeds 200:1 (possible zip bomb); rest of archive skipped");
     CHECK_INT(ca_diag_count(d, CA_DIAG_ERROR), 1);
     /* The same as a single .gz, and nested in a tar: only the bomb is lost. */
-    fent z[] = {{"x", NULL, (size_t)50 << 20, F_ZEROS}};
+    fent z[] = {{"x", NULL, (size_t)50 << 20, F_FILL}};
     mbuf gz = build("raw", "gzip", z, 1);
-    write_file("zeros.csv.gz", gz.p, gz.len);
+    write_file("rows.csv.gz", gz.p, gz.len);
     ca_diag_free(d);
     d = ca_diag_new(0);
-    CHECK_INT(walk("zeros.csv.gz", NULL, d, &g, NULL), CA_WARN);
+    CHECK_INT(walk("rows.csv.gz", NULL, d, &g, NULL), CA_WARN);
     CHECK_INT(g.n, 0);
-    CHECK_DIAG(d, CA_DIAG_ERROR, "zeros.csv.gz!zeros.csv",
+    CHECK_DIAG(d, CA_DIAG_ERROR, "rows.csv.gz!rows.csv",
                "compression ratio exceeds 200:1 (possible zip bomb); rest of archive skipped");
     fent t[] = {REGN("z.csv.gz", gz.p, gz.len), REG("after.csv", "kept\n")};
     build_file("t.tar", "ustar", NULL, t, 2);
@@ -947,6 +993,7 @@ TEST(out_of_memory)
         ca_alloc_fail_after(0);
         if (st == CA_OK) {
             ok = 1;
+            CHECK(n > 10); /* the walk does allocate: the hook was exercised */
             CHECK_INT(g.n, 4);
         } else {
             CHECK(st == CA_WARN || st == CA_FATAL);

@@ -1,0 +1,3 @@
+/* libFuzzer harness for the chatlog-csv importer. */
+#define FUZZ_FORMAT "chatlog-csv"
+#include "fuzz_format.h"

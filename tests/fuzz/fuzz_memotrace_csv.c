@@ -1,0 +1,3 @@
+/* libFuzzer harness for the memotrace-csv importer. */
+#define FUZZ_FORMAT "memotrace-csv"
+#include "fuzz_format.h"

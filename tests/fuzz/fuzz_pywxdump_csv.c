@@ -1,0 +1,3 @@
+/* libFuzzer harness for the pywxdump-csv importer. */
+#define FUZZ_FORMAT "pywxdump-csv"
+#include "fuzz_format.h"

@@ -33,7 +33,7 @@ void ca_diag_free(ca_diag *d);
 void ca_diag_add(ca_diag *d, ca_diag_level level, const char *file, long line,
                  const char *fmt, ...) CA_PRINTF(5, 6);
 void ca_diag_vadd(ca_diag *d, ca_diag_level level, const char *file, long line,
-                  const char *fmt, va_list ap);
+                  const char *fmt, va_list ap) CA_PRINTF(5, 0);
 /* Counts of recorded problems (kept and suppressed) at a level. */
 size_t ca_diag_count(const ca_diag *d, ca_diag_level level);
 /* Kept items in the order recorded. */

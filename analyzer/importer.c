@@ -85,6 +85,8 @@ void ca_sink_record(ca_sink *s)
 }
 
 static void sink_report(ca_sink *s, ca_diag_level lv, long line, const char *fmt, va_list ap)
+    CA_PRINTF(4, 0);
+static void sink_report(ca_sink *s, ca_diag_level lv, long line, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);

@@ -54,8 +54,10 @@
  * is CA_WARN: it was read, its content is bad.
  *
  * Limits.  An entry is read in chunks of CHUNK bytes into a buffer that grows
- * geometrically and never beyond max_entry_size + 1 bytes (the declared size
- * of an entry is not trusted).  An entry that is too large is still drained
+ * geometrically and never beyond max_entry_size + 2 bytes (one byte past the
+ * limit shows it was exceeded, one holds a NUL: entry data handed to the
+ * callback is NUL-terminated after len); the declared size of an entry is
+ * not trusted.  An entry that is too large is still drained
  * (into a small scratch buffer, not kept) so that the ratio and total limits
  * keep bounding the work a hostile archive can cause.  The ratio is the bytes
  * decompressed so far from one archive (direct entries, not those of nested

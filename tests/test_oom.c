@@ -1,0 +1,80 @@
+/* Out-of-memory paths: every allocation of an import, failed in turn, must
+ * end in a clean error (CA_FATAL or a skipped record), never a crash or a
+ * leak (the sanitizer build checks both). */
+#include "check.h"
+#include "importer.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[1 << 16];
+    *len = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    return buf;
+}
+
+static void import_with_failure(const char *path, const unsigned char *data, size_t len, long n)
+{
+    ca_config cfg;
+    ca_limits lim;
+    ca_config_defaults(&cfg);
+    ca_limits_default(&lim);
+    ca_alloc_fail_after(0);
+    ca_diag *diag = ca_diag_new(0);
+    ca_alloc_fail_after(n);
+    ca_import *imp = ca_import_new(&cfg, &lim, NULL, diag);
+    if (imp) {
+        ca_status st = ca_import_buffer(imp, path, data, len);
+        if (st != CA_FATAL && ca_import_finish(imp) == CA_OK) {
+            FILE *f = fopen("/dev/null", "w");
+            ca_import_write_ndjson(imp, f);
+            fclose(f);
+        }
+    }
+    ca_import_free(imp);
+    ca_alloc_fail_after(0);
+    ca_diag_free(diag);
+}
+
+static void sweep(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", CA_SOURCE_DIR, rel);
+    size_t len = 0;
+    const char *data = slurp(path, &len);
+    CHECK(data != NULL);
+    if (!data)
+        return;
+    /* count the allocations of a clean run, then fail each in turn */
+    ca_alloc_fail_after(0);
+    long before = ca_alloc_count();
+    import_with_failure(rel, (const unsigned char *)data, len, 0);
+    long total = ca_alloc_count() - before;
+    CHECK(total > 10);
+    for (long n = 1; n <= total + 1; n++)
+        import_with_failure(rel, (const unsigned char *)data, len, n);
+}
+
+TEST(oom_pywxdump)
+{
+    sweep("tests/golden/pywxdump-csv/in/wxid_admin_0_8.csv");
+}
+
+TEST(oom_memotrace)
+{
+    sweep("tests/golden/memotrace-csv/in/研发部群_utf8.csv");
+}
+
+TEST(oom_memotrace2)
+{
+    sweep("tests/golden/memotrace2-csv/in/聊天记录/销售部群(20839284722@chatroom)/销售部群.csv");
+}
+
+TEST(oom_chatlog)
+{
+    sweep("tests/golden/chatlog-csv/in/chatlog_项目A.csv");
+}
+
+TEST_MAIN()

@@ -2,6 +2,7 @@
  * alloc.c — the allocation choke point and small shared helpers.
  */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <stdatomic.h>
 #include "ca.h"
@@ -11,8 +12,7 @@ static atomic_long fail_at; /* 0: never fail */
 
 void ca_alloc_fail_after(long n)
 {
-    atomic_store(&alloc_count, 0);
-    atomic_store(&fail_at, n);
+    atomic_store(&fail_at, n > 0 ? atomic_load(&alloc_count) + n : 0);
 }
 
 long ca_alloc_count(void) { return atomic_load(&alloc_count); }
@@ -59,6 +59,22 @@ char *ca_strndup(const char *s, size_t n)
 char *ca_strdup(const char *s) { return s ? ca_strndup(s, strlen(s)) : NULL; }
 
 void ca_free(void *p) { free(p); }
+
+void *ca_malloc_large(size_t n)
+{
+    if (should_fail())
+        return NULL;
+    const size_t huge = (size_t)2 << 20;
+    if (n < huge)
+        return malloc(n ? n : 1);
+    void *p = NULL;
+    if (posix_memalign(&p, huge, n) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, n & ~(huge - 1), MADV_HUGEPAGE);
+#endif
+    return p;
+}
 
 int ca_starts_with(const char *s, const char *prefix)
 {

@@ -12,7 +12,8 @@ typedef struct block {
 
 struct ca_arena {
     block *head;
-    size_t chunk;
+    size_t chunk;     /* size of the next normal block */
+    size_t max_chunk; /* blocks grow geometrically up to this */
     size_t bytes;
 };
 
@@ -21,7 +22,8 @@ ca_arena *ca_arena_new(size_t chunk)
     ca_arena *a = ca_calloc(1, sizeof *a);
     if (!a)
         return NULL;
-    a->chunk = chunk ? chunk : 64 * 1024;
+    a->max_chunk = chunk ? chunk : 64 * 1024;
+    a->chunk = a->max_chunk < 64 * 1024 ? a->max_chunk : 64 * 1024;
     return a;
 }
 
@@ -44,7 +46,8 @@ void *ca_arena_alloc(ca_arena *a, size_t n)
         /* Large requests get a block of their own behind the current one,
          * so the current block's free space is not wasted. */
         size_t size = n > a->chunk / 4 ? n : a->chunk;
-        block *nb = ca_malloc(sizeof *nb + size);
+        block *nb = size >= ((size_t)2 << 20) ? ca_malloc_large(sizeof *nb + size)
+                                              : ca_malloc(sizeof *nb + size);
         if (!nb)
             return NULL;
         nb->size = size;
@@ -56,6 +59,8 @@ void *ca_arena_alloc(ca_arena *a, size_t n)
         } else {
             nb->next = b;
             a->head = nb;
+            if (a->chunk < a->max_chunk) /* small arenas stay small */
+                a->chunk *= 2;
         }
         b = nb;
     }

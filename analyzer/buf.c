@@ -44,7 +44,7 @@ int ca_buf_reserve(ca_buf *b, size_t n)
     return 0;
 }
 
-int ca_buf_put(ca_buf *b, const void *p, size_t n)
+int ca_buf_put_slow(ca_buf *b, const void *p, size_t n)
 {
     if (ca_buf_reserve(b, n) < 0)
         return -1;
@@ -57,10 +57,18 @@ int ca_buf_put(ca_buf *b, const void *p, size_t n)
 
 int ca_buf_puts(ca_buf *b, const char *s) { return ca_buf_put(b, s, strlen(s)); }
 
-int ca_buf_putc(ca_buf *b, int c)
+int ca_buf_put_long(ca_buf *b, long v)
 {
-    char ch = (char)c;
-    return ca_buf_put(b, &ch, 1);
+    char tmp[24];
+    int i = (int)sizeof tmp;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do {
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--i] = '-';
+    return ca_buf_put(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 int ca_buf_printf(ca_buf *b, const char *fmt, ...)

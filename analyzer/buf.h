@@ -25,9 +25,34 @@ void ca_buf_reset(ca_buf *b);
 /* Ensures room for n more bytes; returns 0, or -1 (and sets oom). */
 int ca_buf_reserve(ca_buf *b, size_t n);
 /* Appends; return 0 or -1 on out of memory (sticky, see oom). */
-int ca_buf_put(ca_buf *b, const void *p, size_t n);
+int ca_buf_put_slow(ca_buf *b, const void *p, size_t n);
 int ca_buf_puts(ca_buf *b, const char *s);
-int ca_buf_putc(ca_buf *b, int c);
+
+/* The fast paths are inline: appending is the inner loop of every writer. */
+static inline int ca_buf_put(ca_buf *b, const void *p, size_t n)
+{
+    if (b->len + n + 1 > b->cap || b->oom)
+        return ca_buf_put_slow(b, p, n);
+    for (size_t i = 0; i < n; i++)
+        b->data[b->len + i] = ((const char *)p)[i];
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static inline int ca_buf_putc(ca_buf *b, int c)
+{
+    if (b->len + 2 > b->cap || b->oom) {
+        char ch = (char)c;
+        return ca_buf_put_slow(b, &ch, 1);
+    }
+    b->data[b->len++] = (char)c;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+/* Appends v in decimal. */
+int ca_buf_put_long(ca_buf *b, long v);
 int ca_buf_printf(ca_buf *b, const char *fmt, ...) CA_PRINTF(2, 3);
 /* Appends code point cp as UTF-8. */
 int ca_buf_put_utf8(ca_buf *b, uint32_t cp);

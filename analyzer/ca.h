@@ -32,6 +32,10 @@ void *ca_realloc(void *p, size_t n);
 char *ca_strdup(const char *s);
 char *ca_strndup(const char *s, size_t n);
 void ca_free(void *p);
+/* Large blocks (>= 2 MiB) for arenas and event storage: 2 MiB aligned and
+ * advised as huge pages where the kernel allows it, which saves hundreds
+ * of thousands of page faults on a large import.  Free with ca_free. */
+void *ca_malloc_large(size_t n);
 void ca_alloc_fail_after(long n);
 /* Number of allocations made since start (for tests of the hook). */
 long ca_alloc_count(void);

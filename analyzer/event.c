@@ -125,7 +125,9 @@ int ca_event_to_json(ca_buf *b, const ca_event *ev, int tz)
         if (!b->oom) {
             memmove(b->data + at, b->data + at + 1, b->len - at - 1);
             b->len -= 2;
-            ca_buf_printf(b, ":%ld\"", ev->src_line);
+            ca_buf_putc(b, ':');
+            ca_buf_put_long(b, ev->src_line);
+            ca_buf_putc(b, '"');
         }
     } else {
         ca_buf_puts(b, "null");

@@ -11,12 +11,15 @@
 #include "importer.h"
 #include "timeparse.h"
 
-#define EV_BLOCK 4096
+#define EV_BLOCK 16384 /* events per storage block (~4 MiB) */
 
 struct ca_sink {
     ca_import *imp;
     const ca_format *fmt;
     const char *path;       /* interned display path of the current entry */
+    const char *last_conv;  /* groups.csv lookup cache: conv as parsed ... */
+    const char *last_platform;
+    const ca_group_reg *last_group; /* ... and its row (NULL: none) */
     ca_file_stats *fs;
     long seq_in_file;
 };
@@ -135,7 +138,7 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
         if (!nb)
             return imp->oom = 1, CA_FATAL;
         imp->blocks = nb;
-        nb[imp->n_blocks] = ca_malloc(EV_BLOCK * sizeof(ca_event));
+        nb[imp->n_blocks] = ca_malloc_large(EV_BLOCK * sizeof(ca_event));
         if (!nb[imp->n_blocks])
             return imp->oom = 1, CA_FATAL;
         imp->n_blocks++;
@@ -150,7 +153,15 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
         e->type = CA_TYPE_NONE;
     /* A group named only by its name (MemoTrace takes it from the file
      * name) is mapped to its platform id through groups.csv. */
-    const ca_group_reg *g = ca_config_group(imp->cfg, e->platform, e->conv);
+    const ca_group_reg *g;
+    if (e->conv == s->last_conv && e->platform == s->last_platform) {
+        g = s->last_group;
+    } else {
+        g = ca_config_group(imp->cfg, e->platform, e->conv);
+        s->last_conv = e->conv;
+        s->last_platform = e->platform;
+        s->last_group = g;
+    }
     if (g && g->group_id[0] && strcmp(g->group_id, e->conv) != 0) {
         if (!e->conv_name)
             e->conv_name = e->conv;
@@ -176,7 +187,7 @@ ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
     imp->lim = lim;
     imp->force = force;
     imp->diag = diag;
-    imp->arena = ca_arena_new(1 << 20);
+    imp->arena = ca_arena_new((size_t)4 << 20);
     imp->intern = ca_intern_new();
     imp->sink.imp = imp;
     if (!imp->arena || !imp->intern) {

@@ -170,9 +170,22 @@ char *ca_time_format(int64_t ms, int tz, char out[32])
     int a = (tz < 0 ? -tz : tz) % (24 * 60);
     if (y < 0 || y > 9999)
         y = y < 0 ? 0 : 9999;
-    snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, m, d,
-             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
-             tz < 0 ? '-' : '+', a / 60, a % 60);
+    /* by hand: this runs once per event written */
+    int v[] = {y / 100, y % 100, m, d, (int)(rem / 3600), (int)(rem / 60 % 60),
+               (int)(rem % 60), a / 60, a % 60};
+    static const char layout[] = "00-0-0T0:0:0+0:0";
+    char *o = out;
+    int k = 0;
+    for (const char *l = layout; *l; l++) {
+        if (*l != '0') {
+            *o++ = *l == '+' ? (tz < 0 ? '-' : '+') : *l;
+            continue;
+        }
+        *o++ = (char)('0' + v[k] / 10);
+        *o++ = (char)('0' + v[k] % 10);
+        k++;
+    }
+    *o = '\0';
     return out;
 }
 

@@ -142,7 +142,7 @@ static ca_status m2_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     ca_event ev = {0};
     ev.conv = conv;
     ev.src_line = line;
-    ev.id = pc_ifield(s, f, fl, nf, 0);
+    ev.id = pc_field(s, f, fl, nf, 0);
     ev.sender_name = pc_ifield(s, f, fl, nf, 2);
     ev.sender = ev.sender_name;
     ev.flags |= CA_EV_SENDER_WEAK;

@@ -89,7 +89,7 @@ static ca_status mt_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         if (!ev.sender_name)
             ev.sender_name = pc_ifield(s, f, fl, nf, 10);
     } else if (nf == 10 && c->ncols == 9) {
-        ev.id = pc_ifield(s, f, fl, nf, 9); /* 0.2.6: the 10th value */
+        ev.id = pc_field(s, f, fl, nf, 9); /* 0.2.6: the 10th value */
     }
     if (!ev.sender) {
         ev.sender = ev.sender_name;

@@ -193,6 +193,7 @@ typedef struct walker {
     int over;              /* the total limit was hit: rest of INPUT skipped */
 } walker;
 
+static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap) CA_PRINTF(3, 0);
 static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap)
 {
     if (level == CA_DIAG_ERROR)

@@ -9,7 +9,8 @@ dir=build
 flags="-DCA_WERROR=ON"
 if [ "${1:-}" = "--sanitize" ]; then
     dir=build-asan
-    flags="$flags -DCA_SANITIZE=address,undefined -DCMAKE_C_COMPILER=clang"
+    flags="$flags -DCA_SANITIZE=address,undefined"
+    export CC=clang
 fi
 cmake -S . -B "$dir" $flags >/dev/null
 cmake --build "$dir" -j "$(nproc)"

@@ -328,7 +328,7 @@ TEST(is_archive_signatures)
     CHECK(!ca_is_archive(zip, 3));
     /* Text that merely starts like a signature is not an archive. */
     static const char *texts[] = {"BZh9,name,time\n1,2,3\n", "PK,col\n", "7z,x\n",
-                                  "\xef\xbb\xbf" "a,b\n", "id,talker\n"};
+                                  ("\xef\xbb\xbf" "a,b\n"), "id,talker\n"};
     for (size_t i = 0; i < CA_ARRAY_LEN(texts); i++)
         CHECK(!ca_is_archive((const unsigned char *)texts[i], strlen(texts[i])));
     /* A real tar header is, a CSV with "ustar" at offset 257 is not. */

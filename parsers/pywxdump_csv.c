@@ -23,6 +23,8 @@ typedef struct pw_ctx {
     pw_kind kind;
     const char *file_conv;
     wx_self self;
+    size_t self_no_id;  /* rows sent by the exporting account without talker */
+    long first_no_id;
 } pw_ctx;
 
 /* PyWxDump's type_converter labels (Chinese) and WeFlow's (English). */
@@ -246,6 +248,13 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         ev.flags |= CA_EV_FROM_SELF;
         if (talker && strcmp(talker, "我") != 0 && !c->self.id)
             c->self.id = talker;
+        if (!talker) {
+            /* The exporting account, whose wxid this file does not give. */
+            ev.sender = c->self.id;
+            ev.sender_name = "我";
+            if (!c->self_no_id++)
+                c->first_no_id = line;
+        }
     }
     ca_status st = fill(c, s, line, label, msg, src, &ev);
     if (st == CA_FATAL)
@@ -261,7 +270,13 @@ static ca_status parse_as(const ca_entry *e, ca_sink *s, pw_kind kind)
         c.kind = PW_LEGACY;
     static const char *const suffixes[] = {"_utf8", NULL};
     c.file_conv = pc_conv_from_path(s, e, suffixes);
-    return pc_read_csv(e, s, c.kind == PW_CURRENT ? 9 : 8, NULL, pw_row, &c);
+    ca_status st = pc_read_csv(e, s, c.kind == PW_CURRENT ? 9 : 8, NULL, pw_row, &c);
+    if (c.self_no_id)
+        ca_sink_warn(s, c.first_no_id,
+                     "%zu message%s sent by the exporting account (is_sender 1) have an empty "
+                     "talker; their sender is the exporting account, named \"我\"",
+                     c.self_no_id, c.self_no_id == 1 ? "" : "s");
+    return st;
 }
 
 static ca_status pw_parse(const ca_entry *e, ca_sink *s) { return parse_as(e, s, PW_CURRENT); }

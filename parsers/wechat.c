@@ -884,9 +884,12 @@ static void resolve_one(wx_ctx *c, wx_people *p, const char *a, size_t n,
     if (n == 0)
         return;
     if (is_placeholder(a, n)) {
+        /* A placeholder with no members names nobody: the caller then
+         * falls back to the rendered text. */
         xmlNodePtr l = find_link(links, a + 1, n - 2);
-        if (l && add_link_members(c, p, l))
-            return;
+        if (l)
+            add_link_members(c, p, l);
+        return;
     }
     if (bytes_eq(a, n, "你")) {
         people_add_self(c, p, self, 0);
@@ -909,6 +912,11 @@ static void resolve_one(wx_ctx *c, wx_people *p, const char *a, size_t n,
 static const char *next_sep(const char *p, const char *e, int en, size_t *sl)
 {
     for (const char *q = p; q < e; q++) {
+        /* "B"、"C" and "B"和"C" inside one pair of pattern quotes */
+        if (e - q >= 5 && (memcmp(q, "\"、\"", 5) == 0 || memcmp(q, "\"和\"", 5) == 0)) {
+            *sl = 5;
+            return q;
+        }
         if (e - q >= 3 && memcmp(q, "、", 3) == 0) {
             *sl = 3;
             return q;
@@ -1064,6 +1072,10 @@ static int wmatch(const char *pat, const char *t, const char *te, wx_span *caps,
 static int wx_classify(wx_ctx *c, const char *text, size_t n, xmlNodePtr links,
                        const wx_self *self, ca_event *ev)
 {
+    static const char edit[] = "重新编辑";  /* left by exporters stripping only tags */
+    trim(&text, &n);
+    if (n >= sizeof edit - 1 && memcmp(text + n - (sizeof edit - 1), edit, sizeof edit - 1) == 0)
+        n -= sizeof edit - 1;
     trim(&text, &n);
     if (n && text[n - 1] == '.')
         n--;
@@ -1084,7 +1096,7 @@ static int wx_classify(wx_ctx *c, const char *text, size_t n, xmlNodePtr links,
             people_add_self(c, &actor, self, en);
         if (wd->flags & F_TSELF)
             people_add_self(c, &targets, self, en);
-        for (size_t r = 0; wd->roles[r] && r < 2; r++) {
+        for (size_t r = 0; r < 2 && wd->roles[r]; r++) {
             const char *a = caps[r].p;
             size_t an = caps[r].n;
             trim(&a, &an);

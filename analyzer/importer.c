@@ -492,7 +492,6 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
             if (f->events[k]) {
                 fprintf(out, "%s%s %zu", sep, ca_kind_name((ca_kind)k), f->events[k]);
                 sep = ", ";
-                tot_ev[k] += f->events[k];
             }
         fprintf(out, "%s\n", nev ? ")" : "");
         if (f->warnings || f->errors || f->replaced || f->duplicates)
@@ -510,6 +509,8 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
                 fprintf(out, "    %s (first line: \"%s\")\n", sorted[i].path,
                         sorted[i].unrecognised ? sorted[i].unrecognised : "");
     }
+    for (size_t i = 0; i < imp->n_order; i++) /* after de-duplication */
+        tot_ev[imp->order[i]->kind]++;
     fprintf(out, "Total: %zu files, %zu records, %zu events", imp->n_files - unrec, tot_rec,
             imp->n_order);
     const char *sep = " (";

@@ -25,6 +25,14 @@ int pc_first_line_starts(const char *head, const char *sig)
     return n >= k && memcmp(head, sig, k) == 0 && (n == k || head[k] == ',');
 }
 
+int pc_first_line_commas(const char *head)
+{
+    int n = 0;
+    for (size_t i = 0; i < line_len(head); i++)
+        n += head[i] == ',';
+    return n;
+}
+
 char *pc_trim(char *s)
 {
     while (*s == ' ' || *s == '\t')

@@ -41,6 +41,9 @@ typedef ca_status (*pc_header_fn)(void *ud, ca_sink *s, char **f, size_t nf);
 ca_status pc_read_csv(const ca_entry *e, ca_sink *s, size_t min_fields,
                       pc_header_fn header, pc_row_fn row, void *ud);
 
+/* Number of commas in the first line of head (a CSV's column count - 1). */
+int pc_first_line_commas(const char *head);
+
 /* Trims ASCII blanks in place, returns s. */
 char *pc_trim(char *s);
 

@@ -24,18 +24,23 @@ typedef struct mt_ctx {
 static int mt_bid(const char *head, size_t n, const char *name)
 {
     (void)n;
-    (void)name;
     if (pc_first_line_starts(head, SIG9))
         return 100;
+    /* By name: the tool calls its files "<remark>_utf8.csv". */
+    if (ca_ends_with(name, "_utf8.csv") && pc_first_line_commas(head) >= 8)
+        return 20;
     return 0;
 }
 
 static ca_status mt_header(void *ud, ca_sink *s, char **f, size_t nf)
 {
     mt_ctx *c = ud;
-    (void)s;
-    (void)f;
     c->ncols = (int)nf;
+    if (nf < 9 || strcmp(f[0], "localId") != 0 || strcmp(f[8], "StrTime") != 0)
+        ca_sink_warn(s, 1,
+                     "expected the MemoTrace header \"localId,TalkerId,...,StrTime\", found "
+                     "\"%.40s\"; columns read by position",
+                     f[0]);
     return CA_OK;
 }
 

@@ -53,11 +53,43 @@ static int is_system_label(const char *l)
            ca_starts_with(l, "消息撤回") || strcmp(l, "system") == 0;
 }
 
+/* PyWxDump pages its files "<chat>_<start>_<end>.csv". */
+static int paged_name(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot || strcmp(dot, ".csv") != 0)
+        return 0;
+    const char *p = dot;
+    for (int part = 0; part < 2; part++) {
+        const char *end = p;
+        while (p > name && p[-1] >= '0' && p[-1] <= '9')
+            p--;
+        if (p == end || p == name || p[-1] != '_')
+            return 0;
+        p--;
+    }
+    return p > name;
+}
+
 static int pw_bid(const char *head, size_t n, const char *name)
 {
     (void)n;
-    (void)name;
-    return pc_first_line_is(head, SIG_CUR) || pc_first_line_is(head, SIG_LEG) ? 100 : 0;
+    if (pc_first_line_is(head, SIG_CUR) || pc_first_line_is(head, SIG_LEG))
+        return 100;
+    if (paged_name(name) && pc_first_line_commas(head) >= 8)
+        return 20;
+    return 0;
+}
+
+static ca_status pw_header(void *ud, ca_sink *s, char **f, size_t nf)
+{
+    (void)ud;
+    if (nf < 8 || strcmp(f[0], "id") != 0 || strcmp(f[1], "MsgSvrID") != 0)
+        ca_sink_warn(s, 1,
+                     "expected the PyWxDump header \"id,MsgSvrID,type_name,...\", found "
+                     "\"%.40s\"; columns read by position",
+                     f[0]);
+    return CA_OK;
 }
 
 static int wc_bid(const char *head, size_t n, const char *name)
@@ -270,7 +302,7 @@ static ca_status parse_as(const ca_entry *e, ca_sink *s, pw_kind kind)
         c.kind = PW_LEGACY;
     static const char *const suffixes[] = {"_utf8", NULL};
     c.file_conv = pc_conv_from_path(s, e, suffixes);
-    ca_status st = pc_read_csv(e, s, c.kind == PW_CURRENT ? 9 : 8, NULL, pw_row, &c);
+    ca_status st = pc_read_csv(e, s, c.kind == PW_CURRENT ? 9 : 8, pw_header, pw_row, &c);
     if (c.self_no_id)
         ca_sink_warn(s, c.first_no_id,
                      "%zu message%s sent by the exporting account (is_sender 1) have an empty "

@@ -376,4 +376,22 @@ TEST(duplicate_ids_across_files_dropped)
     run_free(r);
 }
 
+TEST(detect_by_name_when_header_is_lost)
+{
+    /* a spreadsheet renamed the header cells; the paged name still says
+     * PyWxDump, and the columns are read by position */
+    run *r = import_str("wxid_peer_0_2.csv",
+        "编号,服务器ID,类型,发送,发送人,群,内容,附件,时间\n"
+        "1,11,文本,0,wxid_a,g@chatroom,一,,2026-11-03 09:00:00\n");
+    CHECK_STR(fstat0(r)->format, "pywxdump-csv");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->text, "一");
+    CHECK_STR(diag_msg(r, 0), "wxid_peer_0_2.csv:1: expected the PyWxDump header \"id,MsgSvrID,type_name,...\", found \"编号\"; columns read by position");
+    run_free(r);
+    /* a name alone, without a CSV shape, is not enough */
+    r = import_str("wxid_peer_0_2.csv", "hello\n");
+    CHECK(fstat0(r)->format == NULL);
+    run_free(r);
+}
+
 TEST_MAIN()

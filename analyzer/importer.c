@@ -461,6 +461,14 @@ int ca_import_write_ndjson(const ca_import *imp, FILE *out)
     return fflush(out) == 0 ? 0 : -1;
 }
 
+static const ca_file_stats *stats_of_path(const ca_file_stats *f, size_t n, const char *path)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].path, path) == 0)
+            return &f[i];
+    return NULL;
+}
+
 static int cmp_stats(const void *a, const void *b)
 {
     return strcmp(((const ca_file_stats *)a)->path, ((const ca_file_stats *)b)->path);
@@ -508,6 +516,16 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
             if (!sorted[i].format)
                 fprintf(out, "    %s (first line: \"%s\")\n", sorted[i].path,
                         sorted[i].unrecognised ? sorted[i].unrecognised : "");
+    }
+    /* Parts that never reached a parser: archives, entries, files. */
+    size_t unreadable = 0;
+    for (size_t i = 0; i < ca_diag_len(imp->diag); i++) {
+        const ca_diag_item *it = ca_diag_at(imp->diag, i);
+        if (it->level != CA_DIAG_ERROR || (it->file && stats_of_path(sorted, imp->n_files, it->file)))
+            continue;
+        if (!unreadable++)
+            fprintf(out, "  Unreadable:\n");
+        fprintf(out, "    %s: %s\n", it->file ? it->file : "", it->msg);
     }
     for (size_t i = 0; i < imp->n_order; i++) /* after de-duplication */
         tot_ev[imp->order[i]->kind]++;

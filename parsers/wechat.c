@@ -1140,7 +1140,8 @@ static int wx_classify(wx_ctx *c, const char *text, size_t n, xmlNodePtr links,
         }
         if (title)
             ev->title = title;
-        if (wd->kind == CA_KIND_RECALL && actor.n) {
+        /* A recall and a leave are the acts of one person: the sender. */
+        if ((wd->kind == CA_KIND_RECALL || wd->kind == CA_KIND_LEAVE) && actor.n) {
             ev->sender = actor.ids[0];
             ev->sender_name = actor.names[0];
             if (wd->flags & F_ASELF) {

@@ -10,7 +10,9 @@
 #include "../analyzer/format.h"
 
 /* Who "你" / "You" is in system messages of this export: the exporting
- * account.  Either field may be NULL when the export does not say. */
+ * account.  Either field may be NULL when the export does not say.  In
+ * events, self's id is id, else name, else the literal "self"; its name is
+ * name, else the word as written ("你" / "You"). */
 typedef struct wx_self {
     const char *id;    /* wxid of the exporting account */
     const char *name;  /* its display name */
@@ -23,10 +25,11 @@ ca_type wx_type_from_code(long type, long subtype);
 /*
  * Fills ev (kind message; type, text, title, url, reply_to, quote_sender,
  * quote_text, items, n_items) from a type-49 appmsg XML payload.  Strings
- * are allocated from the sink.  A payload that is not well-formed XML, or
- * that carries a DTD / entity declarations (refused: no entity expansion,
- * no network), is reported through ca_sink_warn at line and ev keeps the
- * type from fallback_type with the raw text.
+ * are allocated from the sink.  The caller presets ev->type (e.g. from
+ * wx_type_from_code(49, SubType)).  A payload that is not well-formed XML,
+ * or that carries a DTD / entity declarations (refused: no entity
+ * expansion, no network), is reported through ca_sink_warn at line, and ev
+ * keeps the preset type (CA_TYPE_NONE becomes other) with the raw text.
  * Returns CA_OK, CA_WARN (payload unreadable, ev filled as a fallback) or
  * CA_FATAL (out of memory).
  */
@@ -43,7 +46,8 @@ ca_status wx_parse_appmsg(const char *xml, size_t n, long line, ca_sink *s,
  * or notice for anything else), actor/actor_name, targets/target_names,
  * title (new group name), reply_to (recalled id when the XML carries it),
  * and ev->text to the rendered plain text.  ev->sender is left as the
- * caller set it except for recalls, where it becomes the recaller.
+ * caller set it except for recalls and leaves, where it becomes the person
+ * who recalled or left.
  * Returns CA_OK, CA_WARN (bad XML; kind notice with the raw text) or
  * CA_FATAL (out of memory).
  */
@@ -51,10 +55,11 @@ ca_status wx_parse_system(const char *content, size_t n, const wx_self *self,
                           long line, ca_sink *s, ca_event *ev);
 
 /*
- * Finds @mentions in text: "@" followed by a name ended by U+2005, a space,
- * or the end of the text (names may contain other characters; "@所有人"
- * sets CA_EV_MENTION_ALL instead of naming someone).  An "@" preceded by
- * an ASCII letter or digit (an e-mail address) is not a mention.  Sets
+ * Finds @mentions in text: "@" followed by a name ended by U+2005, U+3000,
+ * a space, a tab, CR/LF or the end of the text (names may contain other
+ * characters; "@所有人" / "@All" set CA_EV_MENTION_ALL instead of naming
+ * someone).  An "@" preceded by [A-Za-z0-9._-] (an e-mail address) is not
+ * a mention.  Names are kept once each, in order, at most 256.  Sets
  * ev->mentions / n_mentions (allocated from the sink).  0 or -1 on oom.
  */
 int wx_find_mentions(const char *text, ca_sink *s, ca_event *ev);

@@ -290,6 +290,20 @@ TEST(plain_invite_others)
     ca_test_sink_free(s);
 }
 
+TEST(plain_invite_quoted_list)
+{
+    ca_sink *s = ca_test_sink_new();
+    ca_event ev;
+    sys_text(s, "\"张三\"邀请\"李四\"和\"王五\"加入了群聊", &SELF, &ev);
+    CHECK_INT(ev.kind, CA_KIND_JOIN);
+    CHECK_INT(ev.n_targets, 2);
+    if (ev.n_targets == 2) {
+        CHECK_STR(ev.targets[0], "李四");
+        CHECK_STR(ev.targets[1], "王五");
+    }
+    ca_test_sink_free(s);
+}
+
 TEST(plain_you_invited)
 {
     ca_sink *s = ca_test_sink_new();
@@ -452,6 +466,10 @@ TEST(plain_recall_self_revokemsg_markup)
              &SELF, &ev);
     CHECK_INT(ev.kind, CA_KIND_RECALL);
     CHECK_STR(ev.text, "你撤回了一条消息");
+    /* MemoTrace strips the tags but keeps the link text. */
+    sys_text(s, "你撤回了一条消息 重新编辑", &SELF, &ev);
+    CHECK_INT(ev.kind, CA_KIND_RECALL);
+    CHECK_STR(ev.sender, "wxid_me");
     ca_test_sink_free(s);
 }
 
@@ -647,6 +665,28 @@ TEST(sysmsg_template_qr_join)
     if (ev.n_targets)
         CHECK_STR(ev.targets[0], "wxid_b");
     CHECK_STR(ev.text, "\" 小B\"通过扫描\"老A\"分享的二维码加入群聊");
+    ca_test_sink_free(s);
+}
+
+TEST(sysmsg_template_unknown_placeholder)
+{
+    /* $from$ has no link: the rendered text is matched instead. */
+    const char *x =
+        "<sysmsg type=\"sysmsgtemplate\"><sysmsgtemplate><content_template type=\"tmpl_type_profile\">"
+        "<template><![CDATA[\"$username$\"邀请\"$names$\"加入了群聊]]></template>"
+        "<link_list><link name=\"names\" type=\"link_profile\"><memberlist><member>"
+        "<username>wxid_b</username><nickname>小B</nickname></member></memberlist></link>"
+        "<link name=\"username\" type=\"link_profile\"><title>管理员</title></link>"
+        "</link_list></content_template></sysmsgtemplate></sysmsg>";
+    ca_sink *s = ca_test_sink_new();
+    ca_event ev;
+    CHECK_INT(sys_text(s, x, &SELF, &ev), CA_OK);
+    CHECK_STR(ev.text, "\"管理员\"邀请\"小B\"加入了群聊");
+    CHECK_INT(ev.kind, CA_KIND_JOIN);
+    CHECK_STR(ev.actor, "管理员");
+    CHECK_INT(ev.n_targets, 1);
+    if (ev.n_targets)
+        CHECK_STR(ev.targets[0], "wxid_b");
     ca_test_sink_free(s);
 }
 
@@ -1065,6 +1105,47 @@ TEST(strip_markup)
     in = "<revokemsg>你撤回了一条消息</revokemsg>";
     CHECK_STR(wx_strip_markup(in, strlen(in), s), "你撤回了一条消息");
     ca_test_sink_free(s);
+}
+
+/* ------------------------------------------------------ out of memory */
+
+TEST(oom_never_crashes)
+{
+    static const char *const files[] = {
+        "appmsg_49_19_recorditem_merged_chat_2.xml",
+        "appmsg_49_57_refermsg_quote_reply_2.xml",
+        "sysmsg_10002_invite_tmpl_type_profile_1.xml",
+        "sysmsg_10002_revokemsg_1.xml",
+    };
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t n = 0;
+        char *x = slurp(files[f], &n);
+        CHECK(x != NULL);
+        if (!x)
+            continue;
+        int sys = strncmp(files[f], "sysmsg", 6) == 0;
+        int ok = 0;
+        for (long k = 1; k < 400 && !ok; k++) {
+            ca_sink *s = ca_test_sink_new();
+            if (!s)
+                break;
+            ca_event ev;
+            memset(&ev, 0, sizeof ev);
+            ca_alloc_fail_after(k);
+            ca_status st = sys ? wx_parse_system(x, n, &SELF, 1, s, &ev)
+                               : wx_parse_appmsg(x, n, 1, s, &ev);
+            if (st == CA_OK && ev.text == NULL)
+                st = CA_FAILED; /* the arena failed silently? */
+            int m = wx_find_mentions("@a\u2005@b", s, &ev);
+            ca_alloc_fail_after(0);
+            CHECK(st == CA_OK || st == CA_FATAL);
+            CHECK(m == 0 || m == -1);
+            ok = st == CA_OK && m == 0;
+            ca_test_sink_free(s);
+        }
+        CHECK(ok);
+        free(x);
+    }
 }
 
 TEST_MAIN()

@@ -154,6 +154,8 @@ static int grow(ca_interner *t)
 
 const char *ca_intern(ca_interner *t, const char *s, size_t n)
 {
+    if (t->count * 8 > t->cap * 7 && grow(t) < 0)
+        return NULL;
     uint64_t h = ca_hash64(s, n, 0);
     size_t j = h & (t->cap - 1);
     while (t->slots[j].s) {
@@ -167,8 +169,10 @@ const char *ca_intern(ca_interner *t, const char *s, size_t n)
         return NULL;
     t->slots[j] = (slot){h, copy, n};
     t->count++;
-    if (t->count * 2 > t->cap && grow(t) < 0)
-        return copy; /* table full-ish but still correct; next insert retries */
+    /* If growing fails the table stays correct; past 7/8 full it refuses
+     * new strings (out of memory) rather than probe forever. */
+    if (t->count * 2 > t->cap && grow(t) < 0 && t->count * 8 > t->cap * 7)
+        return NULL;
     return copy;
 }
 

@@ -41,6 +41,7 @@ int ca_buf_reserve(ca_buf *b, size_t n)
     }
     b->data = d;
     b->cap = cap;
+    d[b->len] = '\0'; /* an empty buffer is a valid string too */
     return 0;
 }
 

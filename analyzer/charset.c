@@ -130,11 +130,15 @@ static ca_status iconv_decode(const unsigned char *raw, size_t n, const char *cs
         if (r == (size_t)-1) {
             if (errno == E2BIG)
                 continue;
-            /* EILSEQ or EINVAL (truncated at the end): skip one byte */
+            /* EILSEQ or EINVAL (truncated at the end): skip one code unit,
+             * two bytes in UTF-16 so the rest stays aligned */
+            size_t unit = strncmp(cs, "UTF-16", 6) == 0 ? 2 : 1;
+            if (unit > inleft)
+                unit = inleft;
             ca_buf_put_utf8(&b, 0xFFFD);
             (*replaced)++;
-            in++;
-            inleft--;
+            in += unit;
+            inleft -= unit;
             iconv(cd, NULL, NULL, NULL, NULL);
         }
     }
@@ -179,13 +183,15 @@ ca_status ca_decode(const unsigned char *raw, size_t n, ca_text *out)
         return ca_decode_as(raw + 2, n - 2, "UTF-16BE", out);
     size_t bad, multi;
     utf8_stats(raw, n, &bad, &multi);
-    if (bad == 0 || multi > bad * 4)
+    /* GB18030 read as UTF-8 yields almost no valid multi-byte sequences;
+     * UTF-8 with a few damaged bytes yields many. */
+    if (bad == 0 || multi >= bad)
         return ca_decode_as(raw, n, "UTF-8", out);
     /* Not UTF-8: an Excel/WPS re-save in GB18030 (a superset of GBK). */
     ca_text gb;
     if (ca_decode_as(raw, n, "GB18030", &gb) != CA_OK)
         return CA_FATAL;
-    if (gb.n_replaced <= bad) {
+    if (gb.n_replaced < bad) {
         *out = gb;
         return CA_OK;
     }

@@ -15,8 +15,9 @@ typedef struct ca_text {
 
 /*
  * Decodes raw bytes: a BOM decides (UTF-8, UTF-16LE/BE); else valid UTF-8 is
- * UTF-8; else text that decodes cleanly as GB18030 and has more GB18030
- * multi-byte characters than stray UTF-8 errors is GB18030; else UTF-8 with
+ * UTF-8, and so is text with at least as many valid UTF-8 multi-byte
+ * sequences as invalid ones; else text that GB18030 decodes with fewer
+ * errors than UTF-8 is GB18030; else UTF-8 with
  * each invalid sequence replaced by U+FFFD and counted — never dropped.
  * NUL bytes are replaced by U+FFFD too (they would cut C strings).
  * Returns CA_OK, or CA_FATAL on out of memory.

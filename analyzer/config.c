@@ -43,10 +43,11 @@ static char *slurp(const char *path, size_t *len)
     size_t n;
     while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
         ca_buf_put(&b, tmp, n);
+    int failed = ferror(f);
     fclose(f);
-    if (b.oom) {
+    if (b.oom || failed) {
         ca_buf_free(&b);
-        errno = ENOMEM;
+        errno = failed ? EIO : ENOMEM;
         return NULL;
     }
     ca_text t;
@@ -145,8 +146,11 @@ static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
         char **dst[] = {&g->platform, &g->group_id, &g->name, &g->category, &g->department,
                         &g->owner_id, &g->admins, &g->created_by, &g->authorized_by};
         for (size_t k = 0; k < CA_ARRAY_LEN(group_cols); k++)
-            *dst[k] = ca_strdup(col[k] >= 0 && (size_t)col[k] < nf ? trim(f[col[k]]) : "");
+            if (!(*dst[k] = ca_strdup(col[k] >= 0 && (size_t)col[k] < nf ? trim(f[col[k]]) : "")))
+                st = CA_FATAL;
         g->line = line;
+        if (st == CA_FATAL)
+            break;
     }
     ca_csv_close(csv);
     ca_free(text);
@@ -247,14 +251,21 @@ const ca_group_reg *ca_config_group(const ca_config *c, const char *platform,
 {
     if (!id_or_name)
         return NULL;
-    for (int pass = 0; pass < 2; pass++)
+    for (int pass = 0; pass < 2; pass++) {
+        const ca_group_reg *found = NULL;
         for (size_t i = 0; i < c->n_groups; i++) {
             const ca_group_reg *g = &c->groups[i];
-            if (platform && g->platform[0] && strcmp(g->platform, platform) != 0)
+            if (platform && g->platform && g->platform[0] && strcmp(g->platform, platform) != 0)
                 continue;
             const char *key = pass == 0 ? g->group_id : g->name;
-            if (key[0] && strcmp(key, id_or_name) == 0)
-                return g;
+            if (!key || !key[0] || strcmp(key, id_or_name) != 0)
+                continue;
+            if (found) /* two groups of that name: the name says nothing */
+                return NULL;
+            found = g;
         }
+        if (found)
+            return found;
+    }
     return NULL;
 }

@@ -23,6 +23,7 @@ struct ca_csv {
     size_t max_record;
     long line;           /* line number of the next line to feed */
     long rec_start;      /* line the current record started on */
+    const char *rec_next;/* where the line after the record's first begins */
     size_t rec_bytes;
     row cur;             /* record being built by the callbacks */
     row ready[2];        /* completed records (libcsv may finish 1 per line) */
@@ -75,7 +76,8 @@ static void on_field(void *s, size_t len, void *ud)
         }
         ca_buf_put(&r->data, f + i - run, run);
         run = 0;
-        if (i + 1 >= len || f[i + 1] != '\n')
+        /* CR LF, CR CR LF and a lone CR are each one line break */
+        if (i + 1 >= len || (f[i + 1] != '\n' && f[i + 1] != '\r'))
             ca_buf_putc(&r->data, '\n');
     }
     ca_buf_put(&r->data, f + len - run, run);
@@ -96,6 +98,7 @@ static void on_row(int term, void *ud)
     (void)term;
     if (c->n_ready >= 2) { /* cannot happen: one line ends at most one record */
         c->oom = 1;
+        snprintf(c->err, sizeof c->err, "internal error: more than one record on a line");
         return;
     }
     row *dst = &c->ready[c->n_ready++];
@@ -124,6 +127,7 @@ ca_csv *ca_csv_open(const char *text, size_t len, size_t max_record)
     c->max_record = max_record ? max_record : 1 << 20;
     c->line = 1;
     c->rec_start = 1;
+    c->rec_next = text;
     return c;
 }
 
@@ -166,6 +170,39 @@ static ca_status take_ready(ca_csv *c, char ***fields, size_t **lens, size_t *nf
     return CA_OK;
 }
 
+/* Length of the line at p: up to and including '\n', or a lone '\r' (one
+ * not followed by '\r' or '\n': old Mac files).  "\r\r\n" is one ending. */
+static size_t line_length(const char *p, const char *end)
+{
+    for (const char *q = p; q < end; q++) {
+        if (*q == '\n')
+            return (size_t)(q - p) + 1;
+        if (*q == '\r' && q + 1 < end && q[1] != '\n' && q[1] != '\r')
+            return (size_t)(q - p) + 1;
+    }
+    return (size_t)(end - p);
+}
+
+/* After a record longer than the limit: skips to its end.  Inside a
+ * quoted field that is the first line end outside quotes (tracking quote
+ * parity), so the field's contents are never read as records. */
+static void skip_long_record(ca_csv *c)
+{
+    int quoted = c->p.quoted && c->p.pstate == 2; /* FIELD_BEGUN inside quotes */
+    const char *p = c->pos;
+    while (p < c->end) {
+        char ch = *p++;
+        if (ch == '"')
+            quoted = !quoted;
+        else if (ch == '\n' && !quoted)
+            break;
+        if (ch == '\n')
+            c->line++;
+    }
+    c->line++;
+    c->pos = p;
+}
+
 ca_status ca_csv_next(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long *line)
 {
     for (;;) {
@@ -179,31 +216,42 @@ ca_status ca_csv_next(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long
                 return CA_EOF;
             long start = c->rec_start;
             if (csv_fini(&c->p, on_field, on_row, c) != 0) {
+                /* A quote opened and never closed: the record is lost, but
+                 * not the lines after its first one, which are read again
+                 * as records of their own. */
                 snprintf(c->err, sizeof c->err,
                          "malformed CSV: quoted field opened on line %ld is never closed", start);
                 *line = start;
-                c->text = NULL;
+                c->pos = c->rec_next;
+                c->line = start + 1;
+                if (restart(c) < 0)
+                    return CA_FATAL;
+                c->rec_start = c->line;
                 return CA_FAILED;
             }
             c->text = NULL;
             continue;
         }
-        const char *nl = memchr(c->pos, '\n', (size_t)(c->end - c->pos));
-        size_t n = nl ? (size_t)(nl - c->pos) + 1 : (size_t)(c->end - c->pos);
+        size_t n = line_length(c->pos, c->end);
         const char *chunk = c->pos;
         long this_line = c->line;
         c->pos += n;
         c->line++;
-        if (!c->started && c->p.pstate == 0 && c->p.entry_pos == 0)
+        if (!c->started && c->p.pstate == 0 && c->p.entry_pos == 0) {
             c->rec_start = this_line;
+            c->rec_next = c->pos;
+        }
         c->rec_bytes += n;
         if (c->rec_bytes > c->max_record) {
             snprintf(c->err, sizeof c->err,
-                     "CSV record longer than %zu bytes (unbalanced quote?); record skipped",
-                     c->max_record);
+                     "CSV record longer than %zu bytes (unbalanced quote?)", c->max_record);
             *line = c->rec_start;
+            c->pos = chunk; /* skip from the line that went over the limit */
+            c->line = this_line;
+            skip_long_record(c);
             if (restart(c) < 0)
                 return CA_FATAL;
+            c->n_ready = c->next_ready = 0;
             c->rec_start = c->line;
             return CA_FAILED;
         }

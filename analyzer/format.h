@@ -35,6 +35,15 @@ void *ca_sink_alloc(ca_sink *s, size_t n);                  /* zeroed */
  * ev->src_path to the entry's path; ev->platform defaults to the format's
  * platform.  Returns CA_OK or CA_FATAL (out of memory). */
 ca_status ca_sink_emit(ca_sink *s, const ca_event *ev);
+/* For parsers that learn who the exporting account is only part-way
+ * through a file: ca_sink_mark returns a position in the events emitted so
+ * far; ca_sink_patch_self then gives every event emitted since that mark
+ * whose sender, actor or target is the placeholder "self" (the interned
+ * string), or that is a message of the account (CA_EV_FROM_SELF) without a
+ * sender, the account's id self_id.  No-op when self_id is NULL. */
+size_t ca_sink_mark(const ca_sink *s);
+void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id);
+
 /* Counts one record read from the entry (whether or not it made events). */
 void ca_sink_record(ca_sink *s);
 /* Reports a problem at a line of this entry: a warning (data kept) or an

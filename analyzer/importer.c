@@ -175,6 +175,30 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
     return imp->oom ? CA_FATAL : CA_OK;
 }
 
+size_t ca_sink_mark(const ca_sink *s) { return s->imp->n_events; }
+
+void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id)
+{
+    ca_import *imp = s->imp;
+    if (!self_id)
+        return;
+    const char *self = ca_intern(imp->intern, "self", 4);
+    if (!self) {
+        imp->oom = 1;
+        return;
+    }
+    for (size_t i = mark; i < imp->n_events; i++) {
+        ca_event *e = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+        if (e->sender == self || (!e->sender && (e->flags & CA_EV_FROM_SELF)))
+            e->sender = self_id;
+        if (e->actor == self)
+            e->actor = self_id;
+        for (uint32_t k = 0; k < e->n_targets; k++)
+            if (e->targets[k] == self)
+                e->targets[k] = self_id;
+    }
+}
+
 /* -------------------------------------------------------------- import */
 
 ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
@@ -211,6 +235,8 @@ void ca_import_free(ca_import *imp)
     ca_free(imp);
 }
 
+static ca_file_stats *stats_of(ca_import *imp, const char *path);
+
 static ca_file_stats *new_file(ca_import *imp, const char *path)
 {
     if (imp->n_files == imp->cap_files) {
@@ -246,6 +272,13 @@ static const char *first_line(ca_import *imp, const char *text, size_t len)
 static ca_status import_entry(ca_import *imp, const char *path, const char *name,
                               const unsigned char *data, size_t len)
 {
+    const char *ipath = ca_intern_cstr(imp->intern, path);
+    if (!ipath)
+        return CA_FATAL;
+    if (stats_of(imp, ipath)) { /* named twice (a folder and a file in it) */
+        ca_diag_add(imp->diag, CA_DIAG_NOTE, path, 0, "already read; skipped");
+        return CA_OK;
+    }
     ca_file_stats *fs = new_file(imp, path);
     if (!fs)
         return CA_FATAL;
@@ -282,8 +315,15 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
         s->path = fs->path;
         s->fs = fs;
         st = fmt->parse(&e, s);
-        if (st == CA_FATAL && !imp->oom)
-            st = CA_WARN; /* the entry is lost, the run goes on */
+        if (st == CA_FATAL && !imp->oom) {
+            /* the entry is lost, the run goes on, and the loss is said */
+            if (!fs->errors) {
+                fs->errors++;
+                ca_diag_add(imp->diag, CA_DIAG_ERROR, fs->path, 0,
+                            "could not be read as %s; entry skipped", fmt->name);
+            }
+            st = CA_WARN;
+        }
         s->fs = NULL;
     }
     ca_free(t.data);
@@ -390,6 +430,86 @@ static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end)
     }
 }
 
+/* A platform message id worth matching on: not empty, not all zeros
+ * (WeChat keeps MsgSvrID 0 for local and some system rows). */
+static int real_id(const char *id)
+{
+    if (!id || !*id)
+        return 0;
+    for (const char *p = id; *p; p++)
+        if (*p != '0')
+            return 1;
+    return 0;
+}
+
+static int cmp_by_id(const void *pa, const void *pb)
+{
+    const ca_event *a = *(ca_event *const *)pa, *b = *(ca_event *const *)pb;
+    int c;
+    if ((c = strcmp0(a->platform, b->platform)) != 0)
+        return c;
+    if ((c = strcmp0(a->conv, b->conv)) != 0)
+        return c;
+    if ((c = strcmp(a->id, b->id)) != 0)
+        return c;
+    /* within one id: exact times before minute-precision re-saves, then
+     * the usual order */
+    int am = (a->flags & CA_EV_TIME_MINUTE) != 0, bm = (b->flags & CA_EV_TIME_MINUTE) != 0;
+    if (am != bm)
+        return am - bm;
+    return cmp_events(pa, pb);
+}
+
+/* Whether b is the same record as a, seen in another export. */
+static int same_record(const ca_event *a, const ca_event *b)
+{
+    if (a->src_path == b->src_path || a->kind != b->kind || a->type != b->type)
+        return 0;
+    int64_t d = a->time_ms - b->time_ms;
+    if (d < -120000 || d > 120000)
+        return 0;
+    if (a->sender && b->sender && !(a->flags & CA_EV_SENDER_WEAK) &&
+        !(b->flags & CA_EV_SENDER_WEAK) && strcmp(a->sender, b->sender) != 0)
+        return 0;
+    return 1;
+}
+
+#define CA_EV_DUP 0x80000000u /* internal: dropped as a duplicate */
+
+/* The same message seen in two exports (two people exported one group,
+ * overlapping months) is kept once: same platform message id in the same
+ * conversation, same kind and type, within two minutes, from the same
+ * sender where both sides name it by id.  O(n log n). */
+static ca_status mark_duplicates(ca_import *imp)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < imp->n_events; i++)
+        n += real_id(imp->order[i]->id);
+    if (n < 2)
+        return CA_OK;
+    ca_event **by_id = ca_malloc(n * sizeof *by_id);
+    if (!by_id)
+        return CA_FATAL;
+    n = 0;
+    for (size_t i = 0; i < imp->n_events; i++)
+        if (real_id(imp->order[i]->id))
+            by_id[n++] = imp->order[i];
+    qsort(by_id, n, sizeof *by_id, cmp_by_id);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp0(by_id[j]->conv, by_id[i]->conv) == 0 &&
+               strcmp0(by_id[j]->platform, by_id[i]->platform) == 0 &&
+               strcmp(by_id[j]->id, by_id[i]->id) == 0)
+            j++;
+        for (size_t k = i + 1; k < j; k++)
+            if (same_record(by_id[i], by_id[k]))
+                by_id[k]->flags |= CA_EV_DUP;
+        i = j;
+    }
+    ca_free(by_id);
+    return CA_OK;
+}
+
 ca_status ca_import_finish(ca_import *imp)
 {
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
@@ -398,37 +518,24 @@ ca_status ca_import_finish(ca_import *imp)
     for (size_t i = 0; i < imp->n_events; i++)
         imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
     qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
-    /* The same message seen twice (two exports of one group): same
-     * platform message id in the same conversation.  The first in output
-     * order is kept. */
+    if (mark_duplicates(imp) != CA_OK)
+        return CA_FATAL;
     size_t out = 0, conv_start = 0;
     for (size_t i = 0; i < imp->n_events; i++) {
         ca_event *e = imp->order[i];
+        if (e->flags & CA_EV_DUP) {
+            e->flags &= ~CA_EV_DUP;
+            ca_file_stats *fs = stats_of(imp, e->src_path);
+            if (fs)
+                fs->duplicates++;
+            continue;
+        }
         if (out > conv_start) {
             const ca_event *first = imp->order[conv_start];
             if (strcmp0(first->platform, e->platform) != 0 || strcmp0(first->conv, e->conv) != 0) {
                 link_quotes(imp, conv_start, out);
                 conv_start = out;
             }
-        }
-        int dup = 0;
-        if (e->id && e->kind == CA_KIND_MESSAGE) {
-            /* duplicates are within a few seconds of each other */
-            for (size_t j = out; j-- > conv_start;) {
-                const ca_event *p = imp->order[j];
-                if (e->time_ms - p->time_ms > 120000)
-                    break;
-                if (p->id && strcmp(p->id, e->id) == 0 && p->src_path != e->src_path) {
-                    dup = 1;
-                    break;
-                }
-            }
-        }
-        if (dup) {
-            ca_file_stats *fs = stats_of(imp, e->src_path);
-            if (fs)
-                fs->duplicates++;
-            continue;
         }
         imp->order[out++] = e;
     }

@@ -122,7 +122,8 @@ int ca_time_parse(const char *s, size_t n, int tz, int64_t *out_ms, int *flags)
         } else {
             fl |= CA_TP_NO_SECONDS;
         }
-        if (h > 23 || mi > 59 || se > 60)
+        /* a leap second exists only at the end of a minute of 23:59 UTC */
+        if (h > 23 || mi > 59 || se > 60 || (se == 60 && mi != 59))
             return -1;
     }
     int off = tz;
@@ -138,10 +139,13 @@ int ca_time_parse(const char *s, size_t n, int tz, int64_t *out_ms, int *flags)
             p++;
             if (digits(&p, end, 2, &oh) != 2)
                 return -1;
-            if (p < end && *p == ':')
+            if (p < end && *p == ':') {
                 p++;
-            if (p < end && digits(&p, end, 2, &om) != 2)
+                if (digits(&p, end, 2, &om) != 2)
+                    return -1;
+            } else if (p < end && digits(&p, end, 2, &om) != 2) {
                 return -1;
+            }
             if (oh > 14 || om > 59)
                 return -1;
             off = sign * (int)(oh * 60 + om);

@@ -76,8 +76,9 @@ static ca_status fill(ca_sink *s, long line, const char *content, ca_event *ev)
         ev->quote_sender = qsender;
         ev->quote_text = ca_sink_cstr(s, ca_buf_cstr(&q));
         ev->text = ca_sink_cstr(s, p);
+        int oom = q.oom;
         ca_buf_free(&q);
-        if (!ev->text || q.oom)
+        if (!ev->text || !ev->quote_text || oom)
             return CA_FATAL;
     } else {
         for (size_t i = 0; i < CA_ARRAY_LEN(tokens); i++)

@@ -2,6 +2,7 @@
  * common.c — shared helpers of the CSV-based parsers.
  */
 #include <string.h>
+#include "../analyzer/buf.h"
 #include "../analyzer/timeparse.h"
 #include "common.h"
 
@@ -23,6 +24,28 @@ int pc_first_line_starts(const char *head, const char *sig)
 {
     size_t n = line_len(head), k = strlen(sig);
     return n >= k && memcmp(head, sig, k) == 0 && (n == k || head[k] == ',');
+}
+
+const char *pc_clean_str(ca_sink *s, long line, const char *p, size_t n)
+{
+    const char *nul = memchr(p, '\0', n);
+    if (!nul)
+        return ca_sink_str(s, p, n);
+    ca_buf b = CA_BUF_INIT;
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i]) {
+            ca_buf_putc(&b, p[i]);
+        } else {
+            ca_buf_put_utf8(&b, 0xFFFD);
+            count++;
+        }
+    }
+    const char *r = b.oom ? NULL : ca_sink_str(s, ca_buf_cstr(&b), b.len);
+    ca_buf_free(&b);
+    ca_sink_warn(s, line, "%zu NUL character%s (\\u0000) in the text replaced by U+FFFD", count,
+                 count == 1 ? "" : "s");
+    return r;
 }
 
 int pc_first_line_commas(const char *head)

@@ -44,6 +44,11 @@ ca_status pc_read_csv(const ca_entry *e, ca_sink *s, size_t min_fields,
 /* Number of commas in the first line of head (a CSV's column count - 1). */
 int pc_first_line_commas(const char *head);
 
+/* Sink-owned copy of a decoded string (JSON) of n bytes in which NUL
+ * bytes, which would cut the text short, become U+FFFD; each is reported
+ * as a warning at line.  NULL on oom. */
+const char *pc_clean_str(ca_sink *s, long line, const char *p, size_t n);
+
 /* Trims ASCII blanks in place, returns s. */
 char *pc_trim(char *s);
 

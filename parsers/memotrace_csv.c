@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "../analyzer/timeparse.h"
 #include "common.h"
 #include "wechat.h"
 
@@ -76,12 +77,15 @@ static ca_status mt_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     ev.conv = c->conv;
     ev.src_line = line;
     int64_t ms;
-    const char *epoch = pc_field(s, f, fl, nf, 5);
     uint32_t flags = 0;
-    if (epoch && pc_time(s, line, epoch, &ms, &flags) == 0) {
-        /* epoch: preferred */
-    } else if (pc_time(s, line, pc_field(s, f, fl, nf, 8), &ms, &flags) != 0) {
-        return CA_FAILED;
+    /* CreateTime (epoch) is exact; StrTime is the exporting PC's local
+     * rendering of it and the fallback. */
+    if (!fl[5] || ca_time_parse(f[5], fl[5], 0, &ms, NULL) != 0) {
+        if (pc_time(s, line, pc_field(s, f, fl, nf, 8), &ms, &flags) != 0)
+            return CA_FAILED;
+        if (fl[5])
+            ca_sink_warn(s, line, "CreateTime: expected epoch seconds, found \"%.20s\"; StrTime used",
+                         f[5]);
     }
     ev.time_ms = ms;
     ev.flags = flags;
@@ -100,7 +104,7 @@ static ca_status mt_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         ev.sender = ev.sender_name;
         ev.flags |= CA_EV_SENDER_WEAK;
     }
-    if (is_self && ev.sender && !c->self.id)
+    if (is_self && ev.sender && !(ev.flags & CA_EV_SENDER_WEAK) && !c->self.id)
         c->self.id = ev.sender;
     ca_status st = fill_content(s, line, num(f[2]), num(f[3]), pc_field(s, f, fl, nf, 7),
                                 &c->self, &ev);
@@ -114,7 +118,10 @@ static ca_status mt_parse(const ca_entry *e, ca_sink *s)
     static const char *const suffixes[] = {"_utf8", NULL};
     mt_ctx c = {0};
     c.conv = pc_conv_from_path(s, e, suffixes);
-    return pc_read_csv(e, s, 9, mt_header, mt_row, &c);
+    size_t mark = ca_sink_mark(s);
+    ca_status st = pc_read_csv(e, s, 9, mt_header, mt_row, &c);
+    ca_sink_patch_self(s, mark, c.self.id);
+    return st;
 }
 
 const ca_format ca_format_memotrace_csv = {

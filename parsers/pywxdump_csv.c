@@ -231,10 +231,12 @@ static int legacy_content(ca_sink *s, long line, const char *json, const char **
     json_object *v;
     if (json_object_object_get_ex(o, "msg", &v) && json_object_is_type(v, json_type_string) &&
         json_object_get_string_len(v))
-        *msg = ca_sink_str(s, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        *msg = pc_clean_str(s, line, json_object_get_string(v),
+                            (size_t)json_object_get_string_len(v));
     if (json_object_object_get_ex(o, "src", &v) && json_object_is_type(v, json_type_string) &&
         json_object_get_string_len(v))
-        *src = ca_sink_str(s, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        *src = pc_clean_str(s, line, json_object_get_string(v),
+                            (size_t)json_object_get_string_len(v));
     json_object_put(o);
     return 0;
 }
@@ -281,9 +283,9 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         if (talker && strcmp(talker, "我") != 0 && !c->self.id)
             c->self.id = talker;
         if (!talker) {
-            /* The exporting account, whose wxid this file does not give. */
-            ev.sender = c->self.id;
-            ev.sender_name = "我";
+            /* The exporting account: its wxid, if any row of the file
+             * shows it, is filled in at the end (ca_sink_patch_self). */
+            ev.sender_name = ca_sink_intern(s, "我", strlen("我"));
             if (!c->self_no_id++)
                 c->first_no_id = line;
         }
@@ -302,12 +304,16 @@ static ca_status parse_as(const ca_entry *e, ca_sink *s, pw_kind kind)
         c.kind = PW_LEGACY;
     static const char *const suffixes[] = {"_utf8", NULL};
     c.file_conv = pc_conv_from_path(s, e, suffixes);
+    size_t mark = ca_sink_mark(s);
     ca_status st = pc_read_csv(e, s, c.kind == PW_CURRENT ? 9 : 8, pw_header, pw_row, &c);
+    /* the account's wxid, once a row showed it, names it everywhere */
+    ca_sink_patch_self(s, mark, c.self.id);
     if (c.self_no_id)
         ca_sink_warn(s, c.first_no_id,
                      "%zu message%s sent by the exporting account (is_sender 1) have an empty "
-                     "talker; their sender is the exporting account, named \"我\"",
-                     c.self_no_id, c.self_no_id == 1 ? "" : "s");
+                     "talker; their sender is the exporting account%s",
+                     c.self_no_id, c.self_no_id == 1 ? "" : "s",
+                     c.self.id ? ", whose wxid other rows show" : ", named \"我\"");
     return st;
 }
 

@@ -214,4 +214,36 @@ TEST(charset_overlong_and_surrogate_rejected)
     CHECK_INT(ca_utf8_seq_len((const unsigned char *)"\xE2\x80\x85", 3), 3);
 }
 
+TEST(charset_utf16_bad_unit_keeps_alignment)
+{
+    /* "a" U+D800 (lone surrogate) "b" "c" in UTF-16LE */
+    ca_text t = decode("\xFF\xFE" "a\x00\x00\xD8" "b\x00" "c\x00", 10);
+    CHECK_STR(t.data, "a\xEF\xBF\xBD" "bc");
+    CHECK_INT(t.n_replaced, 1);
+    ca_free(t.data);
+}
+
+TEST(charset_utf8_with_one_bad_byte_stays_utf8)
+{
+    const char raw[] = "SenderName,Content\n张三\x80,你好\n";
+    ca_text t = decode(raw, sizeof raw - 1);
+    CHECK_STR(t.charset, "UTF-8");
+    CHECK_STR(t.data, "SenderName,Content\n张三\xEF\xBF\xBD,你好\n");
+    ca_free(t.data);
+}
+
+TEST(charset_empty_is_a_string)
+{
+    ca_text t = decode("", 0);
+    CHECK_STR(t.data, "");
+    ca_free(t.data);
+}
+
+TEST(time_strict_offsets_and_leap_second)
+{
+    CHECK_STR(parse_fmt("2024-01-01T10:00:00+08:", 480), "ERR");
+    CHECK_STR(parse_fmt("2024-01-01 12:34:60", 480), "ERR");
+    CHECK_STR(parse_fmt("2016-12-31T23:59:60Z", 480), "2017-01-01T08:00:00+08:00");
+}
+
 TEST_MAIN()

@@ -77,4 +77,22 @@ TEST(oom_chatlog)
     sweep("tests/golden/chatlog-csv/in/chatlog_项目A.csv");
 }
 
+TEST(oom_config_load)
+{
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s/tests/golden/config", CA_SOURCE_DIR);
+    for (long n = 1; n < 200; n++) {
+        ca_config cfg;
+        ca_config_defaults(&cfg);
+        ca_diag *diag = ca_diag_new(0);
+        ca_alloc_fail_after(n);
+        ca_status st = ca_config_load(&cfg, dir, 1, diag);
+        ca_alloc_fail_after(0);
+        if (st == CA_OK) /* a complete load: the lookup must work */
+            CHECK(ca_config_group(&cfg, "wechat", "研发部群") != NULL);
+        ca_config_free(&cfg);
+        ca_diag_free(diag);
+    }
+}
+
 TEST_MAIN()

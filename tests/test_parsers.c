@@ -98,7 +98,7 @@ TEST(csv_cr_cr_lf_rows)
     long lines[8];
     int n = read_all("a,b\r\r\n1,\"x\r\r\ny\"\r\r\n2,z\r\r\n", rows, lines, 8, err);
     CHECK_INT(n, 3);
-    CHECK_STR(rows[1], "1|x\n\ny");
+    CHECK_STR(rows[1], "1|x\ny"); /* CR CR LF inside a field is one break */
     CHECK_STR(rows[2], "2|z");
     CHECK_INT(lines[2], 4);
 }
@@ -119,7 +119,10 @@ TEST(csv_unterminated_quote_at_end)
     char rows[8][64], err[256];
     long lines[8];
     int n = read_all("a,b\n1,ok\n2,\"never closed\n3,x\n", rows, lines, 8, err);
-    CHECK_INT(n, 2);
+    /* the bad record is lost, the lines after it are not */
+    CHECK_INT(n, 3);
+    CHECK_STR(rows[2], "3|x");
+    CHECK_INT(lines[2], 4);
     CHECK_STR(err, "3: malformed CSV: quoted field opened on line 3 is never closed");
 }
 
@@ -391,6 +394,106 @@ TEST(detect_by_name_when_header_is_lost)
     /* a name alone, without a CSV shape, is not enough */
     r = import_str("wxid_peer_0_2.csv", "hello\n");
     CHECK(fstat0(r)->format == NULL);
+    run_free(r);
+}
+
+TEST(csv_lone_cr_line_endings)
+{
+    char rows[8][64], err[256];
+    long lines[8];
+    int n = read_all("a,b\r1,x\r2,\"y\rz\"\r3,w\r", rows, lines, 8, err);
+    CHECK_INT(n, 4);
+    CHECK_STR(rows[2], "2|y\nz");
+    CHECK_STR(rows[3], "3|w");
+    CHECK_INT(lines[3], 5);
+    CHECK_STR(err, "");
+}
+
+TEST(csv_giant_quoted_field_not_read_as_records)
+{
+    /* a quoted field over the record limit, holding a line that looks like
+     * a record: skipped whole, never injected */
+    static char text[8192];
+    char *p = text;
+    p += sprintf(p, "a,b\n1,\"");
+    for (int i = 0; i < 40; i++)
+        p += sprintf(p, "filler line %02d of a long quoted field\n", i);
+    p += sprintf(p, "EVIL,injected\nmore\",end\n2,ok\n");
+    ca_csv *c = ca_csv_open(text, strlen(text), 512);
+    char **f;
+    size_t *fl, nf;
+    long line;
+    int ok = 0, failed = 0;
+    ca_status st;
+    while ((st = ca_csv_next(c, &f, &fl, &nf, &line)) != CA_EOF) {
+        if (st == CA_FAILED) {
+            failed++;
+            CHECK_STR(ca_csv_errmsg(c), "CSV record longer than 512 bytes (unbalanced quote?)");
+            CHECK_INT(line, 2);
+            continue;
+        }
+        CHECK(strcmp(f[0], "EVIL") != 0);
+        ok++;
+    }
+    CHECK_INT(failed, 1);
+    CHECK_INT(ok, 2); /* the header and "2,ok" */
+    ca_csv_close(c);
+}
+
+TEST(zero_ids_are_not_duplicates)
+{
+    const char *a = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+                    "1,0,文本,0,wxid_a,g@chatroom,first,,2026-11-03 09:00:00\n";
+    const char *b = "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+                    "1,0,文本,0,wxid_b,g@chatroom,second,,2026-11-03 09:01:30\n";
+    run *r = calloc(1, sizeof *r);
+    ca_config_defaults(&r->cfg);
+    ca_limits_default(&r->lim);
+    r->diag = ca_diag_new(0);
+    r->imp = ca_import_new(&r->cfg, &r->lim, NULL, r->diag);
+    ca_import_buffer(r->imp, "a_0_1.csv", (const unsigned char *)a, strlen(a));
+    ca_import_buffer(r->imp, "b_0_1.csv", (const unsigned char *)b, strlen(b));
+    ca_import_buffer(r->imp, "b_0_1.csv", (const unsigned char *)b, strlen(b)); /* named twice */
+    ca_import_finish(r->imp);
+    CHECK_INT(nev(r), 2);
+    CHECK_INT(ca_import_nfiles(r->imp), 2);
+    run_free(r);
+}
+
+TEST(self_learned_late_applies_to_earlier_rows)
+{
+    run *r = import_str("g_0_3.csv",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,11,文本,1,,g@chatroom,早,,2026-11-03 09:00:00\n"
+        "2,12,系统通知,1,,g@chatroom,\"你邀请\"\"王五\"\"加入了群聊\",,2026-11-03 09:01:00\n"
+        "3,13,文本,1,wxid_me,g@chatroom,晚,,2026-11-03 09:02:00\n");
+    CHECK_INT(nev(r), 3);
+    CHECK_STR(ev(r, 0)->sender, "wxid_me");
+    CHECK_STR(ev(r, 1)->actor, "wxid_me");
+    CHECK_STR(ev(r, 2)->sender, "wxid_me");
+    run_free(r);
+}
+
+TEST(json_nul_replaced_not_truncated)
+{
+    run *r = import_str("example_chat.csv",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,content,CreateTime\n"
+        "1,1,文本,0,wxid_a,wxid_a,\"{\"\"src\"\": \"\"\"\", \"\"msg\"\": \"\"hi\\u0000 hidden\"\"}\",2023-08-12 23:22:54\n");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->text, "hi\xEF\xBF\xBD hidden");
+    CHECK_STR(diag_msg(r, 0), "example_chat.csv:2: 1 NUL character (\\u0000) in the text replaced by U+FFFD");
+    run_free(r);
+}
+
+TEST(memotrace_bad_epoch_falls_back_to_strtime)
+{
+    run *r = import_str("g_utf8.csv",
+        "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+        "1,2,1,0,0,17040816xx,2,你好,2025-11-03 10:00:00,,张三,wxid_z\n");
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(when(ev(r, 0)), "2025-11-03T10:00:00+08:00");
+    CHECK_INT(fstat0(r)->errors, 0);
+    CHECK_STR(diag_msg(r, 0), "g_utf8.csv:2: CreateTime: expected epoch seconds, found \"17040816xx\"; StrTime used");
     run_free(r);
 }
 

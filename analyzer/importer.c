@@ -588,7 +588,8 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
     ca_file_stats *sorted = ca_malloc((imp->n_files ? imp->n_files : 1) * sizeof *sorted);
     if (!sorted)
         return;
-    memcpy(sorted, imp->files, imp->n_files * sizeof *sorted);
+    if (imp->n_files)
+        memcpy(sorted, imp->files, imp->n_files * sizeof *sorted);
     qsort(sorted, imp->n_files, sizeof *sorted, cmp_stats);
     size_t tot_rec = 0, tot_ev[CA_KIND__COUNT] = {0}, unrec = 0, dups = 0;
     fprintf(out, "Import summary\n");

@@ -10,6 +10,8 @@ extern const ca_format ca_format_memotrace2_csv;
 extern const ca_format ca_format_pywxdump_csv;
 extern const ca_format ca_format_weclone_csv;
 extern const ca_format ca_format_chatlog_csv;
+/* WeChat JSON and text formats: declarations */
+/* DingTalk and WeCom formats: declarations */
 
 const ca_format *const ca_formats[] = {
     &ca_format_memotrace_csv,
@@ -17,6 +19,8 @@ const ca_format *const ca_formats[] = {
     &ca_format_pywxdump_csv,
     &ca_format_weclone_csv,
     &ca_format_chatlog_csv,
+    /* WeChat JSON and text formats: table entries */
+    /* DingTalk and WeCom formats: table entries */
 };
 const size_t ca_n_formats = sizeof ca_formats / sizeof ca_formats[0];
 

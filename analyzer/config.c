@@ -15,6 +15,10 @@ void ca_config_defaults(ca_config *c)
 {
     memset(c, 0, sizeof *c);
     c->tz_offset_min = 480;
+    /* an empty roster until one is loaded (NULL only when out of memory) */
+    c->roster = ca_roster_new();
+    if (c->roster)
+        ca_roster_index(c->roster);
 }
 
 void ca_config_free(ca_config *c)
@@ -27,6 +31,7 @@ void ca_config_free(ca_config *c)
             ca_free(*f[k]);
     }
     ca_free(c->groups);
+    ca_roster_free(c->roster);
     ca_free(c->dir);
     ca_free(c->company_name);
     memset(c, 0, sizeof *c);
@@ -182,6 +187,15 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
     }
     ca_status st = CA_OK;
     char *groups_file = ca_strdup("groups.csv");
+    char *roster_file = ca_strdup("roster.csv");
+    if (!c->roster)
+        c->roster = ca_roster_new();
+    if (!c->roster || !groups_file || !roster_file) {
+        ca_free(groups_file);
+        ca_free(roster_file);
+        ca_free(ini);
+        return CA_FATAL;
+    }
     size_t len;
     char *text = slurp(ini, &len);
     if (!text && errno != ENOENT) {
@@ -230,6 +244,33 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         } else if (strcmp(section, "files") == 0 && strcmp(k, "groups") == 0 && *v) {
             ca_free(groups_file);
             groups_file = ca_strdup(v);
+        } else if (strcmp(section, "files") == 0 && strcmp(k, "roster") == 0 && *v) {
+            ca_free(roster_file);
+            roster_file = ca_strdup(v);
+        } else if (strcmp(section, "nickname") == 0 && strcmp(k, "separators") == 0 && *v) {
+            if (ca_roster_set_separators(c->roster, v) < 0)
+                st = CA_FATAL;
+        } else if (strcmp(section, "nickname") == 0 && strcmp(k, "department_aliases") == 0) {
+            /* alias=department;alias=department */
+            for (char *a = v; *a;) {
+                size_t n = strcspn(a, ";");
+                char save = a[n];
+                a[n] = '\0';
+                char *eqs = strchr(a, '=');
+                if (!eqs) {
+                    if (*trim(a)) {
+                        ca_diag_add(diag, CA_DIAG_ERROR, ini, line,
+                                    "department_aliases: expected alias=department, found '%s'", trim(a));
+                        st = CA_FAILED;
+                    }
+                } else {
+                    *eqs = '\0';
+                    if (ca_roster_add_dept_alias(c->roster, trim(a), trim(eqs + 1)) < 0)
+                        st = CA_FATAL;
+                }
+                a[n] = save;
+                a += n + (save ? 1 : 0);
+            }
         }
         /* The other sections are read by the audit run (issue 4). */
     }
@@ -242,6 +283,20 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         ca_free(gp);
     }
     ca_free(groups_file);
+    if (roster_file) {
+        char *rp = join_path(c->dir, roster_file);
+        ca_status r = rp ? ca_roster_load(c->roster, rp, diag) : CA_FATAL;
+        if (r == CA_FATAL)
+            st = CA_FATAL;
+        else if (r == CA_FAILED && st == CA_OK)
+            st = CA_FAILED;
+        ca_free(rp);
+    } else {
+        st = CA_FATAL;
+    }
+    ca_free(roster_file);
+    if (st != CA_FATAL && ca_roster_index(c->roster) < 0)
+        st = CA_FATAL;
     ca_free(ini);
     return st;
 }

@@ -8,6 +8,7 @@
 
 #include "ca.h"
 #include "diag.h"
+#include "roster.h"
 
 typedef struct ca_group_reg {
     char *platform, *group_id, *name, *category, *department;
@@ -21,6 +22,7 @@ typedef struct ca_config {
     int tz_offset_min;       /* [company] timezone, default +08:00 (480) */
     ca_group_reg *groups;    /* groups.csv rows */
     size_t n_groups;
+    ca_roster *roster;       /* roster.csv, indexed; never NULL after load */
 } ca_config;
 
 /* Fills defaults (no files read). */

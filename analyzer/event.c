@@ -92,7 +92,13 @@ int ca_event_to_json(ca_buf *b, const ca_event *ev, int tz)
     if (ev->actor_name && (!ev->actor || strcmp(ev->actor_name, ev->actor) != 0)) {
         key(b, "actor_name"); ca_buf_json_str(b, ev->actor_name);
     }
+    if (ev->actor) {
+        key(b, "actor_employee"); ca_buf_json_str(b, ev->actor_employee);
+    }
     key(b, "targets"); str_array(b, ev->targets, ev->n_targets);
+    if (ev->n_targets) {
+        key(b, "target_employees"); str_array(b, ev->target_employees, ev->n_targets);
+    }
     if (ev->target_names) {
         key(b, "target_names"); str_array(b, ev->target_names, ev->n_targets);
     }

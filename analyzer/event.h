@@ -75,8 +75,10 @@ typedef struct ca_event {
     const char *title;        /* link/file/miniprogram title; rename: new name */
     const char *actor;        /* inviter / remover / renamer (id or name) */
     const char *actor_name;
+    const char *actor_employee;     /* roster id of the actor, resolved */
     const char **targets;     /* ids where known, else names */
     const char **target_names;
+    const char **target_employees;  /* roster ids, parallel, NULL entries */
     uint32_t n_targets;
     ca_record_item *items;    /* merged record items */
     uint32_t n_items;

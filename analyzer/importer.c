@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "charset.h"
+#include "identity.h"
 #include "importer.h"
 #include "timeparse.h"
 
@@ -512,6 +513,118 @@ static ca_status mark_duplicates(ca_import *imp)
     return CA_OK;
 }
 
+/* ---- de-duplication by content (SPEC §3): when the two sides do not
+ * both carry a platform message id, the same record is the same
+ * (conversation, time to the second — to the minute against a
+ * minute-precision re-save —, person, kind and type, and the text of text
+ * messages).  The person is the resolved employee where there is one, so a
+ * display-name-only export meets a wxid export. */
+
+static const char *who(const ca_event *e)
+{
+    if (e->kind == CA_KIND_MESSAGE || e->kind == CA_KIND_RECALL || e->kind == CA_KIND_LEAVE)
+        return e->employee ? e->employee : e->sender ? e->sender : e->sender_name;
+    return e->actor_employee ? e->actor_employee : e->actor_name ? e->actor_name : e->actor;
+}
+
+/* What else identifies the record: the text of text messages (media are
+ * rendered differently by each tool), the new name of a rename, the first
+ * target of a membership event. */
+static const char *what(const ca_event *e)
+{
+    if (e->kind == CA_KIND_MESSAGE)
+        return e->type == CA_TYPE_TEXT || e->type == CA_TYPE_QUOTE ? e->text : NULL;
+    if (e->kind == CA_KIND_RENAME || e->kind == CA_KIND_NICK)
+        return e->title;
+    if (e->n_targets)
+        return e->target_employees && e->target_employees[0] ? e->target_employees[0]
+               : e->target_names                         ? e->target_names[0]
+                                                         : e->targets[0];
+    return NULL;
+}
+
+static uint64_t content_hash(const ca_event *e)
+{
+    uint64_t h = ca_hash64(e->platform, strlen(e->platform), 1);
+    h = ca_hash64(e->conv, strlen(e->conv), h);
+    int64_t minute = e->time_ms >= 0 ? e->time_ms / 60000 : (e->time_ms - 59999) / 60000;
+    h = ca_hash64(&minute, sizeof minute, h);
+    const char *w = who(e), *t = what(e);
+    if (w)
+        h = ca_hash64(w, strlen(w), h);
+    uint32_t kt = (uint32_t)e->kind << 8 | (uint32_t)e->type;
+    h = ca_hash64(&kt, sizeof kt, h);
+    if (t)
+        h = ca_hash64(t, strlen(t), h);
+    return h;
+}
+
+/* Whether a and b are the same record by content; with by_id, two
+ * records that both carry a platform message id are left to the id. */
+static int same_content(const ca_event *a, const ca_event *b, int by_id)
+{
+    if (a->kind != b->kind || a->type != b->type || strcmp0(a->platform, b->platform) ||
+        strcmp0(a->conv, b->conv) || strcmp0(who(a), who(b)) || strcmp0(what(a), what(b)))
+        return 0;
+    if (by_id && real_id(a->id) && real_id(b->id))
+        return 0;
+    if ((a->flags | b->flags) & CA_EV_TIME_MINUTE)
+        return a->time_ms / 60000 == b->time_ms / 60000;
+    return a->time_ms / 1000 == b->time_ms / 1000;
+}
+
+typedef struct hkey {
+    uint64_t h;
+    ca_event *e;
+} hkey;
+
+static int cmp_hkey(const void *pa, const void *pb)
+{
+    const hkey *a = pa, *b = pb;
+    if (a->h != b->h)
+        return a->h < b->h ? -1 : 1;
+    return cmp_events(&a->e, &b->e);
+}
+
+static ca_status mark_content_duplicates(ca_import *imp)
+{
+    size_t n = imp->n_events;
+    hkey *keys = ca_malloc((n ? n : 1) * sizeof *keys);
+    if (!keys)
+        return CA_FATAL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(imp->order[i]->flags & CA_EV_DUP))
+            keys[m++] = (hkey){content_hash(imp->order[i]), imp->order[i]};
+    qsort(keys, m, sizeof *keys, cmp_hkey);
+    for (size_t i = 0; i < m;) {
+        size_t j = i + 1;
+        while (j < m && keys[j].h == keys[i].h)
+            j++;
+        /* keys[i..j) share a content hash.  A record is a copy when other
+         * files already kept more records of its content than its own file
+         * has shown so far: the content is kept as many times as the file
+         * with the most copies has it (someone may really have sent "好的"
+         * twice in one second). */
+        for (size_t k = i + 1; k < j; k++) {
+            ca_event *e = keys[k].e;
+            size_t own = 0, kept = 0;
+            for (size_t r = i; r < k; r++) {
+                const ca_event *p = keys[r].e;
+                if (p->src_path == e->src_path)
+                    own += same_content(p, e, 0);
+                else if (!(p->flags & CA_EV_DUP))
+                    kept += same_content(p, e, 1);
+            }
+            if (kept > own)
+                e->flags |= CA_EV_DUP;
+        }
+        i = j;
+    }
+    ca_free(keys);
+    return CA_OK;
+}
+
 ca_status ca_import_finish(ca_import *imp)
 {
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
@@ -520,7 +633,17 @@ ca_status ca_import_finish(ca_import *imp)
     for (size_t i = 0; i < imp->n_events; i++)
         imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
     qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
-    if (mark_duplicates(imp) != CA_OK)
+    /* who everyone is, before de-duplication needs it */
+    ca_identity *idn = ca_identity_new(imp->cfg->roster);
+    if (!idn)
+        return CA_FATAL;
+    for (size_t i = 0; i < imp->n_events; i++)
+        if (ca_identity_apply(idn, imp->order[i], imp->arena) < 0) {
+            ca_identity_free(idn);
+            return CA_FATAL;
+        }
+    ca_identity_free(idn);
+    if (mark_duplicates(imp) != CA_OK || mark_content_duplicates(imp) != CA_OK)
         return CA_FATAL;
     size_t out = 0, conv_start = 0;
     for (size_t i = 0; i < imp->n_events; i++) {
@@ -578,6 +701,70 @@ static const ca_file_stats *stats_of_path(const ca_file_stats *f, size_t n, cons
     return NULL;
 }
 
+typedef struct unresolved {
+    const char *platform, *sender, *name;
+    size_t messages;
+} unresolved;
+
+static int cmp_unresolved(const void *pa, const void *pb)
+{
+    const unresolved *a = pa, *b = pb;
+    if (a->messages != b->messages)
+        return a->messages > b->messages ? -1 : 1;
+    int c = strcmp0(a->platform, b->platform);
+    if (!c)
+        c = strcmp0(a->sender, b->sender);
+    return c ? c : strcmp0(a->name, b->name);
+}
+
+static int cmp_unresolved_key(const void *pa, const void *pb)
+{
+    const unresolved *a = pa, *b = pb;
+    int c = strcmp0(a->platform, b->platform);
+    if (!c)
+        c = strcmp0(a->sender, b->sender);
+    return c ? c : strcmp0(a->name, b->name);
+}
+
+/* Senders of messages that no roster entry matched, with their message
+ * counts (SPEC §5): outsiders, former accounts, ambiguous names. */
+static void write_unresolved(const ca_import *imp, FILE *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < imp->n_order; i++)
+        n += imp->order[i]->kind == CA_KIND_MESSAGE && !imp->order[i]->employee;
+    if (!n)
+        return;
+    unresolved *u = ca_malloc(n * sizeof *u);
+    if (!u)
+        return;
+    n = 0;
+    for (size_t i = 0; i < imp->n_order; i++) {
+        const ca_event *e = imp->order[i];
+        if (e->kind == CA_KIND_MESSAGE && !e->employee)
+            u[n++] = (unresolved){e->platform, e->sender, e->sender_name, 1};
+    }
+    qsort(u, n, sizeof *u, cmp_unresolved_key);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && cmp_unresolved_key(&u[m - 1], &u[i]) == 0)
+            u[m - 1].messages++;
+        else
+            u[m++] = u[i];
+    }
+    qsort(u, m, sizeof *u, cmp_unresolved);
+    fprintf(out, "  Unresolved senders (%zu, not matched to the roster):\n", m);
+    for (size_t k = 0; k < m && k < 100; k++) {
+        fprintf(out, "    %s %s", u[k].platform, u[k].sender ? u[k].sender : "(no id)");
+        if (u[k].name && strcmp0(u[k].name, u[k].sender) != 0)
+            fprintf(out, " \"%s\"", u[k].name);
+        fprintf(out, ": %zu message%s\n", u[k].messages, u[k].messages == 1 ? "" : "s");
+    }
+    if (m > 100)
+        fprintf(out, "    and %zu more\n", m - 100);
+    ca_free(u);
+}
+
 static int cmp_stats(const void *a, const void *b)
 {
     return strcmp(((const ca_file_stats *)a)->path, ((const ca_file_stats *)b)->path);
@@ -627,6 +814,7 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
                 fprintf(out, "    %s (first line: \"%s\")\n", sorted[i].path,
                         sorted[i].unrecognised ? sorted[i].unrecognised : "");
     }
+    write_unresolved(imp, out);
     /* Parts that never reached a parser: archives, entries, files. */
     size_t unreadable = 0;
     for (size_t i = 0; i < ca_diag_len(imp->diag); i++) {

@@ -88,6 +88,16 @@ static ca_status fill(ca_sink *s, long line, ca_type type, const char *label, co
     ev->text = text;
     if (!text)
         return CA_OK;
+    /* media rows carry the tool's label (【图片】, 【视频】, 【表情包】 desc),
+     * not words of the sender */
+    if (type == CA_TYPE_IMAGE || type == CA_TYPE_VIDEO || type == CA_TYPE_STICKER) {
+        const char *close = ca_starts_with(text, "【") ? strstr(text, "】") : NULL;
+        const char *rest = close ? close + strlen("】") : text;
+        while (*rest == ' ')
+            rest++;
+        ev->text = *rest ? ca_sink_cstr(s, rest) : NULL;
+        return CA_OK;
+    }
     switch (type) {
     case CA_TYPE_QUOTE: {
         /* "<reply>\n引用：<name>: <quoted text>" */

@@ -1,0 +1,243 @@
+/* Roster loading, identity resolution (SPEC §5) and de-duplication across
+ * exports by content (SPEC §3). */
+#include <unistd.h>
+#include "check.h"
+#include "importer.h"
+#include "roster.h"
+
+static char dir[256];
+
+/* Writes a configuration folder with the given roster; returns its path. */
+static const char *config_with(const char *roster)
+{
+    snprintf(dir, sizeof dir, "/tmp/ca-identity-XXXXXX");
+    if (!mkdtemp(dir))
+        return NULL;
+    char p[300];
+    snprintf(p, sizeof p, "%s/roster.csv", dir);
+    FILE *f = fopen(p, "w");
+    fputs(roster, f);
+    fclose(f);
+    snprintf(p, sizeof p, "%s/policy.ini", dir);
+    f = fopen(p, "w");
+    fputs("[nickname]\ndepartment_aliases = 研发=研发部;销售=销售部\n", f);
+    fclose(f);
+    return dir;
+}
+
+static void cleanup(void)
+{
+    char p[300];
+    snprintf(p, sizeof p, "%s/roster.csv", dir);
+    unlink(p);
+    snprintf(p, sizeof p, "%s/policy.ini", dir);
+    unlink(p);
+    rmdir(dir);
+}
+
+static const char ROSTER[] =
+    "工号,姓名,部门,职级,部门负责人,直属上级,入职日期,离职日期,微信号,钉钉ID,企业微信ID,别名\n"
+    "E1,张三,研发部,manager,是,,2020-01-01,,wxid_zs,dt_zs,ZhangSan,老张;zs_old\n"
+    "E2,王伟,研发部,staff,否,E1,2021-01-01,,wxid_ww1,,,\n"
+    "E3,王伟,销售部,staff,否,E4,2022-01-01,,wxid_ww2,,,\n"
+    "E4,李四,销售部,manager,是,,2019-01-01,2026-10-31,wxid_ls,,,\n";
+
+typedef struct loaded {
+    ca_config cfg;
+    ca_diag *diag;
+    ca_status st;
+} loaded;
+
+static loaded *load(const char *roster)
+{
+    loaded *l = calloc(1, sizeof *l);
+    ca_config_defaults(&l->cfg);
+    l->diag = ca_diag_new(0);
+    l->st = ca_config_load(&l->cfg, config_with(roster), 1, l->diag);
+    cleanup();
+    return l;
+}
+
+static void unload(loaded *l)
+{
+    ca_config_free(&l->cfg);
+    ca_diag_free(l->diag);
+    free(l);
+}
+
+static const char *who(loaded *l, const char *platform, const char *id, const char *name)
+{
+    const ca_employee *e = ca_roster_resolve(l->cfg.roster, platform, id, name);
+    return e ? e->id : NULL;
+}
+
+TEST(roster_chinese_headers)
+{
+    loaded *l = load(ROSTER);
+    CHECK_INT(l->st, CA_OK);
+    CHECK_INT(ca_roster_count(l->cfg.roster), 4);
+    const ca_employee *e = ca_roster_by_id(l->cfg.roster, "E1");
+    CHECK(e && e->is_head);
+    CHECK_STR(e ? e->level : NULL, "manager");
+    CHECK_INT(e ? e->n_aliases : 0, 2);
+    const ca_employee *li = ca_roster_by_id(l->cfg.roster, "E4");
+    CHECK(li && li->leave_day > 0);
+    unload(l);
+}
+
+TEST(roster_bad_rows_reported)
+{
+    loaded *l = load("employee_id,name,department,is_head,hire_date\n"
+                     "E1,张三,研发部,yes,2020-01-01\n"
+                     "E1,李四,研发部,no,2020-01-01\n"
+                     "E2,王五,研发部,maybe,2020-01-01\n"
+                     "E3,赵六,研发部,no,2020-13-01\n"
+                     ",无名,研发部,no,\n");
+    CHECK_INT(l->st, CA_FAILED);
+    CHECK_INT(ca_roster_count(l->cfg.roster), 1);
+    CHECK_INT(ca_diag_len(l->diag), 4);
+    CHECK_STR(ca_diag_at(l->diag, 0)->msg, "duplicate employee_id E1; row skipped");
+    CHECK_INT(ca_diag_at(l->diag, 0)->line, 3);
+    CHECK_STR(ca_diag_at(l->diag, 1)->msg, "is_head: expected yes or no, found \"maybe\"; row skipped");
+    CHECK_STR(ca_diag_at(l->diag, 2)->msg, "hire_date: expected a date YYYY-MM-DD, found \"2020-13-01\"; row skipped");
+    CHECK_STR(ca_diag_at(l->diag, 3)->msg, "expected an employee_id and a name; row skipped");
+    unload(l);
+}
+
+TEST(resolve_order)
+{
+    loaded *l = load(ROSTER);
+    /* platform id, per platform */
+    CHECK_STR(who(l, "wechat", "wxid_zs", "whatever"), "E1");
+    CHECK_STR(who(l, "dingtalk", "dt_zs", NULL), "E1");
+    CHECK_STR(who(l, "wecom", "ZhangSan", NULL), "E1");
+    CHECK(who(l, "wecom", "wxid_zs", NULL) == NULL); /* a WeChat id on WeCom */
+    /* alias: another name or an old account */
+    CHECK_STR(who(l, "wechat", "zs_old", NULL), "E1");
+    CHECK_STR(who(l, "wechat", NULL, "老张"), "E1");
+    /* department + name, with a department alias and separators */
+    CHECK_STR(who(l, "wechat", NULL, "研发部-张三"), "E1");
+    CHECK_STR(who(l, "wechat", NULL, "研发·张三"), "E1");
+    CHECK_STR(who(l, "wechat", NULL, "研发部张三"), "E1");
+    CHECK_STR(who(l, "wechat", NULL, "销售 王伟"), "E3");
+    CHECK_STR(who(l, "wechat", NULL, "研发部_王伟"), "E2");
+    /* the name alone */
+    CHECK_STR(who(l, "wechat", NULL, "李四"), "E4");
+    /* two people of that name: unresolved */
+    CHECK(who(l, "wechat", NULL, "王伟") == NULL);
+    /* someone else entirely */
+    CHECK(who(l, "wechat", "wxid_stranger", "客户甲") == NULL);
+    CHECK(who(l, "wechat", NULL, "财务部-张三") == NULL);
+    unload(l);
+}
+
+/* ---- through the importer ---- */
+
+typedef struct run {
+    loaded *l;
+    ca_limits lim;
+    ca_import *imp;
+} run;
+
+static run *import_files(const char *roster, const char *const *paths, const char *const *texts,
+                         int n)
+{
+    run *r = calloc(1, sizeof *r);
+    r->l = load(roster);
+    ca_limits_default(&r->lim);
+    r->imp = ca_import_new(&r->l->cfg, &r->lim, NULL, r->l->diag);
+    for (int i = 0; i < n; i++)
+        ca_import_buffer(r->imp, paths[i], (const unsigned char *)texts[i], strlen(texts[i]));
+    ca_import_finish(r->imp);
+    return r;
+}
+
+static void run_free(run *r)
+{
+    ca_import_free(r->imp);
+    unload(r->l);
+    free(r);
+}
+
+static size_t nev(run *r) { return ca_import_count(r->imp); }
+static const ca_event *ev(run *r, size_t i) { return ca_import_event(r->imp, i); }
+
+TEST(import_fills_employee_mentions_and_targets)
+{
+    const char *paths[] = {"g_0_3.csv"};
+    const char *texts[] = {
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,11,文本,0,wxid_zs,g@chatroom,@销售部-李四\xE2\x80\x85@王伟 看一下,,2026-11-03 09:00:00\n"
+        "2,12,系统通知,0,wxid_zs,g@chatroom,\"\"\"研发部-张三\"\"邀请\"\"客户甲、研发-王伟\"\"加入了群聊\",,2026-11-03 09:01:00\n"
+        "3,13,文本,0,wxid_stranger,g@chatroom,你好,,2026-11-03 09:02:00\n"};
+    run *r = import_files(ROSTER, paths, texts, 1);
+    CHECK_INT(nev(r), 3);
+    CHECK_STR(ev(r, 0)->employee, "E1");
+    CHECK_INT(ev(r, 0)->n_mentions, 2);
+    CHECK_STR(ev(r, 0)->mention_ids[0], "E4");
+    CHECK(ev(r, 0)->mention_ids[1] == NULL); /* 王伟: two of them */
+    CHECK_STR(ev(r, 1)->actor_employee, "E1");
+    CHECK(ev(r, 1)->target_employees[0] == NULL); /* an outsider */
+    CHECK_STR(ev(r, 1)->target_employees[1], "E2");
+    CHECK(ev(r, 2)->employee == NULL);
+    run_free(r);
+}
+
+TEST(renamed_member_is_one_person)
+{
+    /* a display-name export: the member renames from 张三 to 研发-张三 */
+    const char *paths[] = {"研发部群.csv"};
+    const char *texts[] = {
+        "id,MsgSvrID,type_name,is_sender,talker,msg,src,CreateTime\n"
+        "1,21,text,0,张三,早,,2026-11-03T01:00:00Z\n"
+        "2,22,text,0,研发-张三,改好名字了,,2026-11-03T01:05:00Z\n"};
+    run *r = import_files(ROSTER, paths, texts, 1);
+    CHECK_INT(nev(r), 2);
+    CHECK_STR(ev(r, 0)->employee, "E1");
+    CHECK_STR(ev(r, 1)->employee, "E1");
+    run_free(r);
+}
+
+TEST(dedup_across_formats_by_content)
+{
+    /* the same group exported by MemoTrace v1 (no message ids, wxids) and
+     * by WeClone (ids, display names, UTC times), overlapping one hour */
+    const char *paths[] = {"g_utf8.csv", "g.csv"};
+    const char *texts[] = {
+        "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,Remark,NickName,Sender\n"
+        "1,5,1,0,0,1762131600,2,周报今天交吗？,2025-11-03 09:00:00,,张三,wxid_zs\n"
+        "2,5,1,0,0,1762131660,2,好的,2025-11-03 09:01:00,,李四,wxid_ls\n"
+        "3,5,1,0,0,1762131661,2,好的,2025-11-03 09:01:01,,李四,wxid_ls\n"
+        "4,5,3,0,0,1762131720,2,<msg><img/></msg>,2025-11-03 09:02:00,,李四,wxid_ls\n",
+        "id,MsgSvrID,type_name,is_sender,talker,msg,src,CreateTime\n"
+        "1,31,text,0,研发部-张三,周报今天交吗？,,2025-11-03T01:00:00.000Z\n"
+        "2,32,text,0,销售部-李四,好的,,2025-11-03T01:01:00.000Z\n"
+        "3,33,image,0,销售部-李四,[图片],a.jpg,2025-11-03T01:02:00.000Z\n"
+        "4,34,text,0,销售部-李四,下午见,,2025-11-03T01:03:00.000Z\n"};
+    run *r = import_files(ROSTER, paths, texts, 2);
+    /* 周报, 好的, 好的 (said twice in MemoTrace), image, 下午见 */
+    CHECK_INT(nev(r), 5);
+    CHECK_STR(ev(r, 0)->text, "周报今天交吗？");
+    CHECK_STR(ev(r, 1)->text, "好的");
+    CHECK_STR(ev(r, 2)->text, "好的");
+    CHECK_STR(ca_type_name(ev(r, 3)->type), "image");
+    CHECK_STR(ev(r, 4)->text, "下午见");
+    const ca_file_stats *a = ca_import_file(r->imp, 0), *b = ca_import_file(r->imp, 1);
+    CHECK_INT(a->duplicates + b->duplicates, 3);
+    run_free(r);
+}
+
+TEST(two_ids_differ_means_two_messages)
+{
+    const char *paths[] = {"a_0_1.csv", "b_0_1.csv"};
+    const char *texts[] = {
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,41,文本,0,wxid_zs,g@chatroom,收到,,2026-11-03 09:00:00\n",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,42,文本,0,wxid_zs,g@chatroom,收到,,2026-11-03 09:00:00\n"};
+    run *r = import_files(ROSTER, paths, texts, 2);
+    CHECK_INT(nev(r), 2); /* both carry ids, and the ids differ */
+    run_free(r);
+}
+
+TEST_MAIN()

@@ -477,7 +477,34 @@ static int same_record(const ca_event *a, const ca_event *b)
     return 1;
 }
 
-#define CA_EV_DUP 0x80000000u /* internal: dropped as a duplicate */
+#define CA_EV_DUP 0x80000000u    /* internal: dropped as a duplicate */
+#define CA_EV_ONE_SRC 0x40000000u /* internal: its conversation has one source */
+
+/* Marks the events of conversations that come from a single source file:
+ * they cannot have copies elsewhere, and de-duplication skips them (the
+ * common case: one export per group). */
+static void mark_single_source(ca_import *imp)
+{
+    size_t n = imp->n_events;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        int one = 1;
+        while (j < n && imp->order[j]->conv == imp->order[i]->conv &&
+               imp->order[j]->platform == imp->order[i]->platform) {
+            one &= imp->order[j]->src_path == imp->order[i]->src_path;
+            j++;
+        }
+        /* equal strings at different addresses end the run early: then
+         * the run is simply not marked, which is always safe */
+        if (one && (j == n || strcmp0(imp->order[j]->conv, imp->order[i]->conv) != 0 ||
+                    strcmp0(imp->order[j]->platform, imp->order[i]->platform) != 0) &&
+            (i == 0 || strcmp0(imp->order[i - 1]->conv, imp->order[i]->conv) != 0 ||
+             strcmp0(imp->order[i - 1]->platform, imp->order[i]->platform) != 0))
+            for (size_t k = i; k < j; k++)
+                imp->order[k]->flags |= CA_EV_ONE_SRC;
+        i = j;
+    }
+}
 
 /* The same message seen in two exports (two people exported one group,
  * overlapping months) is kept once: same platform message id in the same
@@ -487,7 +514,7 @@ static ca_status mark_duplicates(ca_import *imp)
 {
     size_t n = 0;
     for (size_t i = 0; i < imp->n_events; i++)
-        n += real_id(imp->order[i]->id);
+        n += !(imp->order[i]->flags & CA_EV_ONE_SRC) && real_id(imp->order[i]->id);
     if (n < 2)
         return CA_OK;
     ca_event **by_id = ca_malloc(n * sizeof *by_id);
@@ -495,7 +522,7 @@ static ca_status mark_duplicates(ca_import *imp)
         return CA_FATAL;
     n = 0;
     for (size_t i = 0; i < imp->n_events; i++)
-        if (real_id(imp->order[i]->id))
+        if (!(imp->order[i]->flags & CA_EV_ONE_SRC) && real_id(imp->order[i]->id))
             by_id[n++] = imp->order[i];
     qsort(by_id, n, sizeof *by_id, cmp_by_id);
     for (size_t i = 0; i < n;) {
@@ -594,7 +621,7 @@ static ca_status mark_content_duplicates(ca_import *imp)
         return CA_FATAL;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!(imp->order[i]->flags & CA_EV_DUP))
+        if (!(imp->order[i]->flags & (CA_EV_DUP | CA_EV_ONE_SRC)))
             keys[m++] = (hkey){content_hash(imp->order[i]), imp->order[i]};
     qsort(keys, m, sizeof *keys, cmp_hkey);
     for (size_t i = 0; i < m;) {
@@ -643,11 +670,13 @@ ca_status ca_import_finish(ca_import *imp)
             return CA_FATAL;
         }
     ca_identity_free(idn);
+    mark_single_source(imp);
     if (mark_duplicates(imp) != CA_OK || mark_content_duplicates(imp) != CA_OK)
         return CA_FATAL;
     size_t out = 0, conv_start = 0;
     for (size_t i = 0; i < imp->n_events; i++) {
         ca_event *e = imp->order[i];
+        e->flags &= ~CA_EV_ONE_SRC;
         if (e->flags & CA_EV_DUP) {
             e->flags &= ~CA_EV_DUP;
             ca_file_stats *fs = stats_of(imp, e->src_path);

@@ -11,7 +11,19 @@ extern const ca_format ca_format_pywxdump_csv;
 extern const ca_format ca_format_weclone_csv;
 extern const ca_format ca_format_chatlog_csv;
 /* WeChat JSON and text formats: declarations */
+extern const ca_format ca_format_chatlog_json;
+extern const ca_format ca_format_weflow_json;
+extern const ca_format ca_format_chatlab_json;
+extern const ca_format ca_format_memotrace_json;
+extern const ca_format ca_format_memotrace_txt;
+extern const ca_format ca_format_weflow_txt;
+extern const ca_format ca_format_wechatexporter_txt;
 /* DingTalk and WeCom formats: declarations */
+extern const ca_format ca_format_dingtalk_dws_json;
+extern const ca_format ca_format_dingtalk_events;
+extern const ca_format ca_format_dingtalk_export_json;
+extern const ca_format ca_format_wecom_archive;
+extern const ca_format ca_format_wecom_groupchat;
 
 const ca_format *const ca_formats[] = {
     &ca_format_memotrace_csv,
@@ -20,7 +32,19 @@ const ca_format *const ca_formats[] = {
     &ca_format_weclone_csv,
     &ca_format_chatlog_csv,
     /* WeChat JSON and text formats: table entries */
+    &ca_format_chatlog_json,
+    &ca_format_weflow_json,
+    &ca_format_chatlab_json,
+    &ca_format_memotrace_json,
+    &ca_format_memotrace_txt,
+    &ca_format_weflow_txt,
+    &ca_format_wechatexporter_txt,
     /* DingTalk and WeCom formats: table entries */
+    &ca_format_dingtalk_dws_json,
+    &ca_format_dingtalk_events,
+    &ca_format_dingtalk_export_json,
+    &ca_format_wecom_archive,
+    &ca_format_wecom_groupchat,
 };
 const size_t ca_n_formats = sizeof ca_formats / sizeof ca_formats[0];
 

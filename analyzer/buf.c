@@ -131,49 +131,55 @@ char *ca_buf_detach(ca_buf *b)
     return d;
 }
 
+/* Bytes that need a look in a JSON string: controls, '"', '\\', DEL, and
+ * 0xE2 (the lead byte of U+2028 / U+2029, which break JavaScript). */
+#define JSON_SPECIAL(c) ((c) < 0x20 || (c) == '"' || (c) == '\\' || (c) == 0x7F || (c) == 0xE2)
+
 int ca_buf_json_strn(ca_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     if (!s)
         return ca_buf_put(b, "null", 4);
+    if (ca_buf_reserve(b, n + 2) < 0)
+        return -1;
     ca_buf_putc(b, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        size_t start = i;
+        while (i < n && !JSON_SPECIAL(u[i]))
+            i++;
+        ca_buf_put(b, s + start, i - start);
+        if (i >= n)
+            break;
+        unsigned char c = u[i];
         const char *esc = NULL;
-        char u[6];
+        char tmp[6];
         switch (c) {
         case '"': esc = "\\\""; break;
         case '\\': esc = "\\\\"; break;
         case '\n': esc = "\\n"; break;
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;
+        case 0xE2:
+            if (i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+                ca_buf_put(b, u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+                i += 3;
+            } else {
+                ca_buf_putc(b, c);
+                i++;
+            }
+            continue;
         default:
-            if (c < 0x20 || c == 0x7F) {
-                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-                u[4] = hex[c >> 4]; u[5] = hex[c & 15];
-                ca_buf_put(b, s + i - run, run);
-                run = 0;
-                ca_buf_put(b, u, 6);
-                continue;
-            }
-            /* U+2028/2029 break JavaScript string literals */
-            if (c == 0xE2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
-                ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9)) {
-                ca_buf_put(b, s + i - run, run);
-                run = 0;
-                ca_buf_puts(b, (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
-                i += 2;
-                continue;
-            }
-            run++;
+            tmp[0] = '\\'; tmp[1] = 'u'; tmp[2] = '0'; tmp[3] = '0';
+            tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15];
+            ca_buf_put(b, tmp, 6);
+            i++;
             continue;
         }
-        ca_buf_put(b, s + i - run, run);
-        run = 0;
-        ca_buf_puts(b, esc);
+        ca_buf_put(b, esc, 2);
+        i++;
     }
-    ca_buf_put(b, s + n - run, run);
     return ca_buf_putc(b, '"');
 }
 

@@ -33,8 +33,8 @@ static inline int ca_buf_put(ca_buf *b, const void *p, size_t n)
 {
     if (b->len + n + 1 > b->cap || b->oom)
         return ca_buf_put_slow(b, p, n);
-    for (size_t i = 0; i < n; i++)
-        b->data[b->len + i] = ((const char *)p)[i];
+    if (n)
+        __builtin_memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
     return 0;

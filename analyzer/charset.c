@@ -64,8 +64,28 @@ static ca_status utf8_clean(const unsigned char *s, size_t n, ca_text *out)
         return CA_FATAL;
     while (i < n) {
         size_t run = i;
+        /* ASCII without NUL, eight bytes at a time */
+        while (run + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + run, 8);
+            if ((w & 0x8080808080808080ULL) ||
+                ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+                break;
+            run += 8;
+        }
         while (run < n && s[run] < 0x80 && s[run] != 0)
             run++;
+        if (run > i) {
+            ca_buf_put(&b, s + i, run - i);
+            i = run;
+            continue;
+        }
+        /* CJK text is mostly three-byte sequences: a run of them at once */
+        run = i;
+        while (run + 3 <= n && (s[run] & 0xF0) == 0xE0 && (s[run + 1] & 0xC0) == 0x80 &&
+               (s[run + 2] & 0xC0) == 0x80 && (s[run] != 0xE0 || s[run + 1] >= 0xA0) &&
+               (s[run] != 0xED || s[run + 1] < 0xA0))
+            run += 3;
         if (run > i) {
             ca_buf_put(&b, s + i, run - i);
             i = run;

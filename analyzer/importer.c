@@ -922,6 +922,7 @@ void ca_test_sink_free(ca_sink *s)
             test_sinks[i] = NULL;
     ca_import_free(t->imp);
     ca_diag_free(t->diag);
+    ca_config_free(&t->cfg);
     ca_free(t);
 }
 

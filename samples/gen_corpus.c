@@ -260,7 +260,7 @@ typedef struct {
     const char *level;
     int head;
     uint32_t manager; /* index + 1, 0 = none */
-    char hire[11], leave[11];
+    char hire[24], leave[24];
 } employee;
 
 typedef struct {

@@ -36,6 +36,7 @@ static void import_with_failure(const char *path, const unsigned char *data, siz
     ca_import_free(imp);
     ca_alloc_fail_after(0);
     ca_diag_free(diag);
+    ca_config_free(&cfg);
 }
 
 static void sweep(const char *rel)

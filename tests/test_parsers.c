@@ -33,6 +33,7 @@ static void run_free(run *r)
 {
     ca_import_free(r->imp);
     ca_diag_free(r->diag);
+    ca_config_free(&r->cfg);
     free(r);
 }
 

@@ -38,6 +38,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     }
     ca_import_free(imp);
     ca_diag_free(diag);
+    ca_config_free(&cfg);
     return 0;
 }
 

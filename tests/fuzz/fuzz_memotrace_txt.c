@@ -1,0 +1,3 @@
+/* libFuzzer harness for the memotrace-txt importer. */
+#define FUZZ_FORMAT "memotrace-txt"
+#include "fuzz_format.h"

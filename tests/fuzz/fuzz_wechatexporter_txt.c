@@ -1,0 +1,3 @@
+/* libFuzzer harness for the wechatexporter-txt importer. */
+#define FUZZ_FORMAT "wechatexporter-txt"
+#include "fuzz_format.h"

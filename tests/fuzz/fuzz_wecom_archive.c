@@ -1,0 +1,3 @@
+/* libFuzzer harness for the wecom-archive importer. */
+#define FUZZ_FORMAT "wecom-archive"
+#include "fuzz_format.h"

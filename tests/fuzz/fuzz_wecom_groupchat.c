@@ -1,0 +1,3 @@
+/* libFuzzer harness for the wecom-groupchat importer. */
+#define FUZZ_FORMAT "wecom-groupchat"
+#include "fuzz_format.h"

@@ -1,0 +1,3 @@
+/* libFuzzer harness for the weflow-txt importer. */
+#define FUZZ_FORMAT "weflow-txt"
+#include "fuzz_format.h"

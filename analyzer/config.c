@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "buf.h"
@@ -15,6 +16,8 @@ void ca_config_defaults(ca_config *c)
 {
     memset(c, 0, sizeof *c);
     c->tz_offset_min = 480;
+    if (ca_policy_defaults(&c->policy) < 0)
+        ca_policy_free(&c->policy); /* out of memory: empty strings stay NULL */
     /* an empty roster until one is loaded (NULL only when out of memory) */
     c->roster = ca_roster_new();
     if (c->roster)
@@ -31,6 +34,10 @@ void ca_config_free(ca_config *c)
             ca_free(*f[k]);
     }
     ca_free(c->groups);
+    for (size_t i = 0; i < c->n_holidays; i++)
+        ca_free(c->holidays[i].name);
+    ca_free(c->holidays);
+    ca_policy_free(&c->policy);
     ca_roster_free(c->roster);
     ca_free(c->dir);
     ca_free(c->company_name);
@@ -162,6 +169,99 @@ static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
     return st;
 }
 
+static int cmp_holiday(const void *a, const void *b)
+{
+    const ca_holiday *x = a, *y = b;
+    return x->day < y->day ? -1 : x->day > y->day;
+}
+
+/* holidays.csv: date,kind,name with kind holiday or workday. */
+static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    if (!text) {
+        if (errno == ENOENT)
+            return CA_OK; /* no holidays: weekdays only */
+        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+        return CA_FAILED;
+    }
+    ca_csv *csv = ca_csv_open(text, len, 1 << 16);
+    if (!csv) {
+        ca_free(text);
+        return CA_FATAL;
+    }
+    char **f;
+    size_t *fl, nf;
+    long line;
+    int header = 1;
+    ca_status st = CA_OK, r;
+    while ((r = ca_csv_next(csv, &f, &fl, &nf, &line)) != CA_EOF) {
+        if (r == CA_FATAL) {
+            st = CA_FATAL;
+            break;
+        }
+        if (r == CA_FAILED) {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, line, "%s; row skipped", ca_csv_errmsg(csv));
+            st = CA_FAILED;
+            continue;
+        }
+        if (nf && f[0][0] == '#')
+            continue;
+        if (header) {
+            header = 0;
+            if (nf >= 2 && (strcmp(trim(f[0]), "date") == 0 || strcmp(trim(f[0]), "日期") == 0))
+                continue;
+        }
+        int64_t ms;
+        const char *date = nf ? trim(f[0]) : "";
+        const char *kind = nf > 1 ? trim(f[1]) : "";
+        if (ca_time_parse(date, strlen(date), 0, &ms, NULL) != 0 || strchr(date, ':')) {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, line,
+                        "expected a date YYYY-MM-DD, found \"%s\"; row skipped", date);
+            st = CA_FAILED;
+            continue;
+        }
+        int workday;
+        if (!strcmp(kind, "holiday") || !strcmp(kind, "假日") || !strcmp(kind, "休"))
+            workday = 0;
+        else if (!strcmp(kind, "workday") || !strcmp(kind, "调休") || !strcmp(kind, "班"))
+            workday = 1;
+        else {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, line,
+                        "expected kind holiday or workday, found \"%s\"; row skipped", kind);
+            st = CA_FAILED;
+            continue;
+        }
+        ca_holiday *nh = ca_realloc(c->holidays, (c->n_holidays + 1) * sizeof *nh);
+        if (!nh) {
+            st = CA_FATAL;
+            break;
+        }
+        c->holidays = nh;
+        nh[c->n_holidays] = (ca_holiday){ms / 86400000, workday,
+                                         ca_strdup(nf > 2 ? trim(f[2]) : ""), line};
+        if (!nh[c->n_holidays].name) {
+            st = CA_FATAL;
+            break;
+        }
+        c->n_holidays++;
+    }
+    ca_csv_close(csv);
+    ca_free(text);
+    if (c->n_holidays)
+        qsort(c->holidays, c->n_holidays, sizeof *c->holidays, cmp_holiday);
+    for (size_t i = 1; i < c->n_holidays; i++)
+        if (c->holidays[i].day == c->holidays[i - 1].day &&
+            c->holidays[i].workday != c->holidays[i - 1].workday) {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, c->holidays[i].line,
+                        "this date is also on line %ld with the other kind",
+                        c->holidays[i - 1].line);
+            st = CA_FAILED;
+        }
+    return st;
+}
+
 ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag *diag)
 {
     struct stat sb;
@@ -186,13 +286,9 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         return CA_FATAL;
     }
     ca_status st = CA_OK;
-    char *groups_file = ca_strdup("groups.csv");
-    char *roster_file = ca_strdup("roster.csv");
     if (!c->roster)
         c->roster = ca_roster_new();
-    if (!c->roster || !groups_file || !roster_file) {
-        ca_free(groups_file);
-        ca_free(roster_file);
+    if (!c->roster) {
         ca_free(ini);
         return CA_FATAL;
     }
@@ -203,6 +299,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         st = CA_FAILED;
     }
     char section[64] = "";
+    int section_ok = 1;
     long line = 0;
     for (char *p = text; p && *p;) {
         char *nl = strchr(p, '\n');
@@ -222,6 +319,12 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
             }
             *e = '\0';
             snprintf(section, sizeof section, "%s", trim(s + 1));
+            section_ok = ca_policy_known_section(section);
+            if (!section_ok) {
+                ca_diag_add(diag, CA_DIAG_ERROR, ini, line, "unknown section [%s]; did you mean [%s]?",
+                            section, ca_policy_nearest_section(section));
+                st = CA_FAILED;
+            }
             continue;
         }
         char *eq = strchr(s, '=');
@@ -230,27 +333,21 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
             st = CA_FAILED;
             continue;
         }
+        if (!section_ok)
+            continue; /* reported once, at the section */
+        if (!*section) {
+            ca_diag_add(diag, CA_DIAG_ERROR, ini, line, "expected a [section] before '%s'", s);
+            st = CA_FAILED;
+            continue;
+        }
         *eq = '\0';
         char *k = trim(s), *v = trim(eq + 1);
-        if (strcmp(section, "company") == 0 && strcmp(k, "timezone") == 0) {
-            if (*v && ca_tz_parse(v, &c->tz_offset_min) != 0) {
-                ca_diag_add(diag, CA_DIAG_ERROR, ini, line,
-                            "timezone: expected an offset like +08:00, found '%s'", v);
-                st = CA_FAILED;
-            }
-        } else if (strcmp(section, "company") == 0 && strcmp(k, "name") == 0) {
-            ca_free(c->company_name);
-            c->company_name = ca_strdup(v);
-        } else if (strcmp(section, "files") == 0 && strcmp(k, "groups") == 0 && *v) {
-            ca_free(groups_file);
-            groups_file = ca_strdup(v);
-        } else if (strcmp(section, "files") == 0 && strcmp(k, "roster") == 0 && *v) {
-            ca_free(roster_file);
-            roster_file = ca_strdup(v);
-        } else if (strcmp(section, "nickname") == 0 && strcmp(k, "separators") == 0 && *v) {
-            if (ca_roster_set_separators(c->roster, v) < 0)
-                st = CA_FATAL;
-        } else if (strcmp(section, "nickname") == 0 && strcmp(k, "department_aliases") == 0) {
+        ca_status r = ca_policy_set(&c->policy, section, k, v, ini, line, diag);
+        if (r == CA_FATAL)
+            st = CA_FATAL;
+        else if (r != CA_OK && st == CA_OK)
+            st = CA_FAILED;
+        if (r == CA_OK && strcmp(section, "nickname") == 0 && strcmp(k, "department_aliases") == 0) {
             /* alias=department;alias=department */
             for (char *a = v; *a;) {
                 size_t n = strcspn(a, ";");
@@ -260,7 +357,8 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
                 if (!eqs) {
                     if (*trim(a)) {
                         ca_diag_add(diag, CA_DIAG_ERROR, ini, line,
-                                    "department_aliases: expected alias=department, found '%s'", trim(a));
+                                    "[nickname] department_aliases: expected alias=department, found '%s'",
+                                    trim(a));
                         st = CA_FAILED;
                     }
                 } else {
@@ -272,10 +370,29 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
                 a += n + (save ? 1 : 0);
             }
         }
-        /* The other sections are read by the audit run (issue 4). */
     }
+    c->tz_offset_min = c->policy.tz_offset_min;
+    ca_free(c->company_name);
+    c->company_name = ca_strdup(c->policy.company_name ? c->policy.company_name : "");
+    if (c->policy.separators && ca_roster_set_separators(c->roster, c->policy.separators) < 0)
+        st = CA_FATAL;
+    char *groups_file = ca_strdup(c->policy.groups_file ? c->policy.groups_file : "");
+    char *roster_file = ca_strdup(c->policy.roster_file ? c->policy.roster_file : "");
+    char *holidays_file = ca_strdup(c->policy.holidays_file ? c->policy.holidays_file : "");
+    if (!groups_file || !roster_file || !holidays_file || !c->company_name)
+        st = CA_FATAL;
+    if (holidays_file && *holidays_file) {
+        char *hp = join_path(c->dir, holidays_file);
+        ca_status h = hp ? load_holidays(c, hp, diag) : CA_FATAL;
+        if (h == CA_FATAL)
+            st = CA_FATAL;
+        else if (h != CA_OK && st == CA_OK)
+            st = CA_FAILED;
+        ca_free(hp);
+    }
+    ca_free(holidays_file);
     ca_free(text);
-    if (groups_file) {
+    if (groups_file && *groups_file) {
         char *gp = join_path(c->dir, groups_file);
         ca_status g = gp ? load_groups(c, gp, diag) : CA_FATAL;
         if (g != CA_OK)
@@ -283,7 +400,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         ca_free(gp);
     }
     ca_free(groups_file);
-    if (roster_file) {
+    if (roster_file && *roster_file) {
         char *rp = join_path(c->dir, roster_file);
         ca_status r = rp ? ca_roster_load(c->roster, rp, diag) : CA_FATAL;
         if (r == CA_FATAL)
@@ -291,8 +408,6 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         else if (r == CA_FAILED && st == CA_OK)
             st = CA_FAILED;
         ca_free(rp);
-    } else {
-        st = CA_FATAL;
     }
     ca_free(roster_file);
     if (st != CA_FATAL && ca_roster_index(c->roster) < 0)
@@ -323,4 +438,109 @@ const ca_group_reg *ca_config_group(const ca_config *c, const char *platform,
             return found;
     }
     return NULL;
+}
+
+/* Whether employee id may create groups on its own (executive office, vp,
+ * gm) or authorise the admin centre to (SPEC §6.1 group.create). */
+static int may_authorise(const ca_config *c, const char *id)
+{
+    const ca_employee *e = id && *id ? ca_roster_by_id(c->roster, id) : NULL;
+    if (!e)
+        return 0;
+    return strcmp(e->level, "vp") == 0 || strcmp(e->level, "gm") == 0 ||
+           (c->policy.executive_office && strcmp(e->department, c->policy.executive_office) == 0);
+}
+
+size_t ca_config_check(const ca_config *c, ca_diag *diag)
+{
+    size_t before = ca_diag_count(diag, CA_DIAG_ERROR);
+    const ca_roster *r = c->roster;
+    char *roster = join_path(c->dir ? c->dir : ".",
+                             c->policy.roster_file ? c->policy.roster_file : "roster.csv");
+    char *groups = join_path(c->dir ? c->dir : ".",
+                             c->policy.groups_file ? c->policy.groups_file : "groups.csv");
+    /* managers exist; every department has a head */
+    for (size_t i = 0; i < ca_roster_count(r); i++) {
+        const ca_employee *e = ca_roster_at(r, i);
+        if (*e->manager_id && !ca_roster_by_id(r, e->manager_id))
+            ca_diag_add(diag, CA_DIAG_ERROR, roster, e->line,
+                        "manager_id %s of %s (%s) is not in the roster", e->manager_id, e->id,
+                        e->name);
+        if (!*e->department)
+            continue;
+        int seen_before = 0, has_head = 0;
+        for (size_t k = 0; k < ca_roster_count(r); k++) {
+            const ca_employee *o = ca_roster_at(r, k);
+            if (strcmp(o->department, e->department) != 0)
+                continue;
+            if (k < i)
+                seen_before = 1;
+            has_head |= o->is_head && o->leave_day < 0;
+        }
+        if (!seen_before && !has_head)
+            ca_diag_add(diag, CA_DIAG_ERROR, roster, e->line,
+                        "department %s has no head (is_head = yes) among its current employees",
+                        e->department);
+    }
+    /* registered groups */
+    static const char *const categories[] = {"all", "work", "department", "other"};
+    for (size_t i = 0; i < c->n_groups; i++) {
+        const ca_group_reg *g = &c->groups[i];
+        int cat_ok = 0;
+        for (size_t k = 0; k < CA_ARRAY_LEN(categories); k++)
+            cat_ok |= strcmp(g->category, categories[k]) == 0;
+        if (!cat_ok)
+            ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line,
+                        "category: expected all, work, department or other, found \"%s\"",
+                        g->category);
+        if (*g->platform && strcmp(g->platform, "wechat") && strcmp(g->platform, "dingtalk") &&
+            strcmp(g->platform, "wecom"))
+            ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line,
+                        "platform: expected wechat, dingtalk or wecom, found \"%s\"", g->platform);
+        if (!*g->group_id && !*g->name)
+            ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line, "expected a group_id or a name");
+        if (*g->owner_id && !ca_roster_by_id(r, g->owner_id))
+            ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line, "owner_id %s is not in the roster",
+                        g->owner_id);
+        for (const char *a = g->admins; *a;) {
+            size_t n = strcspn(a, ";");
+            char id[128];
+            if (n && n < sizeof id) {
+                memcpy(id, a, n);
+                id[n] = '\0';
+                if (!ca_roster_by_id(r, trim(id)))
+                    ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line,
+                                "admin %s is not in the roster", trim(id));
+            }
+            a += n + (a[n] == ';');
+        }
+        if (strcmp(g->category, "department") != 0 && *g->created_by &&
+            !may_authorise(c, g->created_by) && !may_authorise(c, g->authorized_by))
+            ca_diag_add(diag, CA_DIAG_WARN, groups, g->line,
+                        "group %s was created by %s, who may not create groups, and authorized_by "
+                        "names no one in the executive office or of level vp/gm (policy 3.1.1)",
+                        *g->name ? g->name : g->group_id, g->created_by);
+    }
+    /* lexicon files exist (their patterns are compiled by the audit run) */
+    for (int k = 0; k < CA_LEX__COUNT; k++) {
+        const char *lp = c->policy.lexicon[k];
+        if (!lp || !*lp)
+            continue;
+        char *full = join_path(c->dir ? c->dir : ".", lp);
+        struct stat sb;
+        if (full && stat(full, &sb) != 0)
+            ca_diag_add(diag, CA_DIAG_WARN, full, 0,
+                        "[lexicon] %s: file not found; the rule runs without it",
+                        ca_policy_lexicon_key(k));
+        ca_free(full);
+    }
+    if (c->policy.earliest_day > c->policy.latest_day)
+        ca_diag_add(diag, CA_DIAG_ERROR, c->dir, 0,
+                    "[onboarding] earliest_day %d is after latest_day %d",
+                    c->policy.earliest_day, c->policy.latest_day);
+    if (c->policy.open_min >= c->policy.close_min)
+        ca_diag_add(diag, CA_DIAG_ERROR, c->dir, 0, "[hours] open is not before close");
+    ca_free(roster);
+    ca_free(groups);
+    return ca_diag_count(diag, CA_DIAG_ERROR) - before;
 }

@@ -8,6 +8,7 @@
 
 #include "ca.h"
 #include "diag.h"
+#include "policy.h"
 #include "roster.h"
 
 typedef struct ca_group_reg {
@@ -16,10 +17,21 @@ typedef struct ca_group_reg {
     long line;
 } ca_group_reg;
 
+/* holidays.csv: a day off (holiday) or a weekend day worked (workday). */
+typedef struct ca_holiday {
+    int64_t day;             /* days since 1970-01-01 */
+    int workday;             /* 1: 调休 working day; 0: holiday */
+    char *name;
+    long line;
+} ca_holiday;
+
 typedef struct ca_config {
     char *dir;               /* configuration folder */
-    char *company_name;
-    int tz_offset_min;       /* [company] timezone, default +08:00 (480) */
+    char *company_name;      /* = policy.company_name */
+    int tz_offset_min;       /* = policy.tz_offset_min (+08:00 = 480) */
+    ca_policy policy;        /* every policy.ini key */
+    ca_holiday *holidays;    /* sorted by day */
+    size_t n_holidays;
     ca_group_reg *groups;    /* groups.csv rows */
     size_t n_groups;
     ca_roster *roster;       /* roster.csv, indexed; never NULL after load */
@@ -36,6 +48,15 @@ void ca_config_defaults(ca_config *c);
 ca_status ca_config_load(ca_config *c, const char *path, int must_exist,
                          ca_diag *diag);
 void ca_config_free(ca_config *c);
+
+/*
+ * The cross-file checks of `chataudit check` (SPEC §4), after a load:
+ * roster rows whose manager does not exist, departments without a head,
+ * group owners and admins not in the roster, registered groups created by
+ * someone not authorised and without authorized_by (warnings), lexicon
+ * files that are missing.  Returns the number of errors added.
+ */
+size_t ca_config_check(const ca_config *c, ca_diag *diag);
 
 /* Looks a conversation up in groups.csv by group_id, then by name, on the
  * platform; returns the row or NULL. */

@@ -23,6 +23,9 @@ static void usage(FILE *f)
           "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
           "           read exports (files, folders, archives) and write the normalized\n"
           "           events as NDJSON, with an import summary\n"
+          "  check    [-c CONFIG] [--print]\n"
+          "           validate the configuration: policy.ini, roster, groups, holidays;\n"
+          "           every problem listed at once as FILE:LINE: message\n"
           "  formats  list the input formats chataudit recognises\n"
           "\n"
           "Run 'chataudit COMMAND --help' for a command's options.\n",
@@ -190,6 +193,58 @@ static int cmd_import(int argc, char **argv)
     return rc;
 }
 
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"print", no_argument, NULL, 'p'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *config = "config";
+    int print = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'p': print = 1; break;
+        case 'h':
+            fputs("usage: chataudit check [-c CONFIG] [--print]\n"
+                  "Validates the configuration folder (policy.ini, roster.csv, groups.csv,\n"
+                  "holidays.csv, lexicon files) and lists every problem as FILE:LINE: message.\n"
+                  "--print also writes every policy key with its effective value.\n"
+                  "Exit status 0 when there is no error (warnings allowed), 1 otherwise.\n",
+                  stdout);
+            return EXIT_OK;
+        default:
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "chataudit: check: unexpected argument \"%s\"\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    ca_diag *diag = ca_diag_new(1000);
+    ca_config cfg;
+    ca_config_defaults(&cfg);
+    if (!diag)
+        return EXIT_INTERNAL;
+    ca_status st = ca_config_load(&cfg, config, 1, diag);
+    if (st != CA_FATAL && cfg.dir)
+        ca_config_check(&cfg, diag);
+    ca_diag_print(diag, stderr, CA_DIAG_WARN);
+    size_t errors = ca_diag_count(diag, CA_DIAG_ERROR), warnings = ca_diag_count(diag, CA_DIAG_WARN);
+    if (print && st != CA_FATAL)
+        ca_policy_print(&cfg.policy, stdout);
+    if (st == CA_FATAL)
+        fprintf(stderr, "chataudit: %s: out of memory while loading the configuration\n", config);
+    else
+        fprintf(stderr, "chataudit: %s: %zu error%s, %zu warning%s; %zu employees, %zu groups, %zu holiday dates\n",
+                config, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+                ca_roster_count(cfg.roster), cfg.n_groups, cfg.n_holidays);
+    ca_config_free(&cfg);
+    ca_diag_free(diag);
+    return st == CA_FATAL ? EXIT_INTERNAL : errors ? EXIT_USAGE : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -209,6 +264,8 @@ int main(int argc, char **argv)
         return cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "formats") == 0)
         return cmd_formats(argc - 1, argv + 1);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
     fprintf(stderr, "chataudit: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "format.h"
 #include "importer.h"
+#include "run.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3, EXIT_PARTIAL = 4 };
 
@@ -20,6 +21,8 @@ static void usage(FILE *f)
     fputs("usage: chataudit COMMAND [OPTIONS] ...\n"
           "\n"
           "commands:\n"
+          "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events] [--quiet] INPUT...\n"
+          "           audit a month of exports: findings.csv, compliance.html, index.html\n"
           "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
           "           read exports (files, folders, archives) and write the normalized\n"
           "           events as NDJSON, with an import summary\n"
@@ -193,6 +196,68 @@ static int cmd_import(int argc, char **argv)
     return rc;
 }
 
+static void run_usage(FILE *f)
+{
+    fputs("usage: chataudit run [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events]\n"
+          "                     [--quiet] INPUT...\n"
+          "\n"
+          "  -c CONFIG          configuration folder holding policy.ini (default ./config)\n"
+          "  --period YYYY-MM   the month audited (default: the month with most messages);\n"
+          "                     events outside it are context only\n"
+          "  -o OUTDIR          where the reports go (default reports/YYYY-MM)\n"
+          "  -j N               worker threads (default: online CPUs); output is identical\n"
+          "                     for every N\n"
+          "  --events           also write the normalized events (events.ndjson)\n"
+          "  --quiet            no summary line\n"
+          "\n"
+          "Writes findings.csv, compliance.html and index.html.  Exit status: 0 success\n"
+          "(findings are not errors), 1 bad usage or configuration, 2 no input could be\n"
+          "read, 3 internal error, 4 parts of the input were unreadable.\n",
+          f);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'}, {"period", required_argument, NULL, 'p'},
+        {"output", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
+        {"events", no_argument, NULL, 'e'},       {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    ca_run_opts o;
+    memset(&o, 0, sizeof o);
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:o:j:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': o.config = optarg; break;
+        case 'p': o.period = optarg; break;
+        case 'o': o.outdir = optarg; break;
+        case 'j': {
+            char *end;
+            long j = strtol(optarg, &end, 10);
+            if (*end || j < 1 || j > 64) {
+                fprintf(stderr, "chataudit: -j: expected a number from 1 to 64, found \"%s\"\n", optarg);
+                return EXIT_USAGE;
+            }
+            o.jobs = (int)j;
+            break;
+        }
+        case 'e': o.events = 1; break;
+        case 'q': o.quiet = 1; break;
+        case 'h': run_usage(stdout); return EXIT_OK;
+        default: run_usage(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fputs("chataudit: run: expected at least one INPUT (file, folder or archive)\n", stderr);
+        run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    o.inputs = argv + optind;
+    o.n_inputs = (size_t)(argc - optind);
+    return ca_run(&o);
+}
+
 static int cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
@@ -266,6 +331,8 @@ int main(int argc, char **argv)
         return cmd_formats(argc - 1, argv + 1);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 1, argv + 1);
     fprintf(stderr, "chataudit: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

@@ -1,0 +1,111 @@
+/*
+ * finding.c — finding lists: growth, merge, deterministic order and ids.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "finding.h"
+
+void ca_findings_init(ca_findings *f) { memset(f, 0, sizeof *f); }
+
+void ca_findings_free(ca_findings *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        ca_free(f->items[i].evidence);
+        ca_free(f->items[i].detail);
+    }
+    ca_free(f->items);
+    memset(f, 0, sizeof *f);
+}
+
+int ca_findings_add(ca_findings *f, ca_finding *fd)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        ca_finding *ni = ca_realloc(f->items, cap * sizeof *ni);
+        if (!ni) {
+            ca_free(fd->evidence);
+            ca_free(fd->detail);
+            fd->evidence = fd->detail = NULL;
+            f->oom = 1;
+            return -1;
+        }
+        f->items = ni;
+        f->cap = cap;
+    }
+    f->items[f->n++] = *fd;
+    fd->evidence = fd->detail = NULL;
+    return 0;
+}
+
+int ca_findings_merge(ca_findings *dst, ca_findings *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (ca_findings_add(dst, &src->items[i]) < 0) {
+            for (size_t k = i + 1; k < src->n; k++) {
+                ca_free(src->items[k].evidence);
+                ca_free(src->items[k].detail);
+            }
+            src->n = 0;
+            return -1;
+        }
+    src->n = 0;
+    return 0;
+}
+
+static int strcmp0(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (!a)
+        return -1;
+    if (!b)
+        return 1;
+    return strcmp(a, b);
+}
+
+static int cmp_finding(const void *pa, const void *pb)
+{
+    const ca_finding *a = pa, *b = pb;
+    int c;
+    if (a->time_ms != b->time_ms)
+        return a->time_ms < b->time_ms ? -1 : 1;
+    if ((c = strcmp0(a->rule, b->rule)) != 0)
+        return c;
+    if ((c = strcmp0(a->conv ? a->conv->platform : NULL, b->conv ? b->conv->platform : NULL)) != 0)
+        return c;
+    if ((c = strcmp0(a->conv ? a->conv->id : NULL, b->conv ? b->conv->id : NULL)) != 0)
+        return c;
+    if ((c = strcmp0(a->person_id, b->person_id)) != 0)
+        return c;
+    if ((c = strcmp0(a->message_id, b->message_id)) != 0)
+        return c;
+    if ((c = strcmp0(a->src_path, b->src_path)) != 0)
+        return c;
+    if (a->src_line != b->src_line)
+        return a->src_line < b->src_line ? -1 : 1;
+    return strcmp0(a->detail, b->detail);
+}
+
+void ca_findings_finalize(ca_findings *f)
+{
+    if (f->n)
+        qsort(f->items, f->n, sizeof *f->items, cmp_finding);
+    for (size_t i = 0; i < f->n; i++) {
+        ca_finding *x = &f->items[i];
+        /* rule, conversation, person and message id — or the time, for a
+         * finding without a message (SPEC §9) */
+        uint64_t h = ca_hash64(x->rule, strlen(x->rule), 0);
+        if (x->conv)
+            h = ca_hash64(x->conv->id, strlen(x->conv->id), h);
+        if (x->person_id)
+            h = ca_hash64(x->person_id, strlen(x->person_id), h);
+        if (x->message_id)
+            h = ca_hash64(x->message_id, strlen(x->message_id), h);
+        else
+            h = ca_hash64(&x->time_ms, sizeof x->time_ms, h);
+        if (x->src_path && !x->message_id) /* two id-less messages in one second */
+            h = ca_hash64(&x->src_line, sizeof x->src_line, h);
+        snprintf(x->id, sizeof x->id, "%016llx", (unsigned long long)h);
+    }
+}

@@ -1,0 +1,812 @@
+/*
+ * matcher.c — Aho–Corasick over UTF-8 bytes plus PCRE2 patterns, one pass.
+ *
+ * Representation.  While terms are added they go into a plain trie (first
+ * child / next sibling lists kept sorted by byte, with a 256-entry child
+ * table for the root).  ca_matcher_build turns it into an automaton whose
+ * states are of two kinds:
+ *
+ *   - dense: the root, and any state with more than 8 children, gets a
+ *     256-entry row of the complete DFA (missing edges resolved through
+ *     the fail links at build time, so a dense state never fails);
+ *   - sparse: every other state is a small record: its children's bytes
+ *     packed in one 64-bit word (padded with the last byte), its fail
+ *     link, and its children, 16 + 4 × children bytes.  The child on byte
+ *     c is found with a few ALU operations on the word (no loop), and sits
+ *     in the same cache line.
+ *
+ * A state is named by a tagged 32-bit value: a flag for "dense" and the
+ * row number, or the record's offset; and a flag for "a term ends on this
+ * state's suffix chain".  Rows, records and fail links all hold tagged
+ * values, so a byte costs one memory access on a dense state (the row
+ * entry is the next state, flags included) and one on a sparse state that
+ * has the byte; only a miss on a sparse state costs a fail hop, and the
+ * hops end at the latest at the root, whose row answers every byte.
+ * Whether to report anything is a test of the tag, not a load.
+ *
+ * Why this split: in UTF-8 Chinese text the fan-out sits in the first bytes
+ * of a character.  The root sees every lead byte, and the states one or two
+ * bytes into a character have up to 64 children (the continuation bytes);
+ * those few states get rows (1 KiB each, a few hundred for 10 000 terms).
+ * Past the first character fan-out collapses to one or two children, where
+ * a row would waste 1 KiB per state on ~100 000 states while a record of
+ * 24 bytes answers as fast.  A double-array trie would be smaller but
+ * needs two dependent accesses per byte (base, then check), and a full DFA
+ * over all states would need ~100 000 rows, far beyond the caches.
+ *
+ * The output link of a state is the nearest state on its suffix chain
+ * (itself included) where a term ends; term length is the depth of that
+ * state, so every occurrence, overlapping ones too, is reported with its
+ * start without storing the term.  Byte matching is exact on UTF-8: a term
+ * starts with a lead byte, which never equals a continuation byte, so a
+ * valid term only ever matches on character boundaries of valid text.
+ *
+ * Patterns are scanned one after the other, each lazily: a cursor per
+ * pattern holds its next match, and a small heap keyed by end offset
+ * interleaves them with the automaton's hits, so the callback sees one
+ * stream ordered by end offset and no memory is allocated during a scan.
+ */
+#include <stdio.h>
+#include <string.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include "matcher.h"
+
+#define AC_NONE UINT32_MAX
+#define AC_MAX_STATES (1u << 28)
+#define SPARSE_MAX 8 /* children that fit the label word */
+
+/* Tagged state values. */
+#define T_DENSE 0x80000000u /* the value is a row number */
+#define T_OUT 0x40000000u   /* a term ends on the state's suffix chain */
+#define T_VAL 0x3FFFFFFFu   /* row number, or record offset in 8-byte units */
+#define T_ROOT T_DENSE      /* row 0 */
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Build-time trie node. */
+typedef struct trie_node {
+    uint32_t child;   /* first child, AC_NONE if none (root: see root_child) */
+    uint32_t sibling; /* next sibling, larger label; AC_NONE at the end */
+    uint32_t id;      /* term id, valid when term is set */
+    uint8_t label;    /* byte on the edge from the parent */
+    uint8_t term;     /* a term ends here */
+} trie_node;
+
+/* A sparse state, 8-byte aligned inside the record area. */
+typedef struct ac_rec {
+    uint64_t labels;   /* children's bytes in order, padded with the last */
+    uint32_t fail;     /* tagged */
+    uint32_t info;     /* state number | children << 28 */
+    uint32_t child[];  /* tagged, in label order */
+} ac_rec;
+
+#define REC_STATE 0x0FFFFFFFu
+
+typedef struct rx_pat {
+    pcre2_code *code;
+    uint32_t id;
+} rx_pat;
+
+struct ca_matcher {
+    /* build time */
+    trie_node *trie;
+    size_t n_trie, cap_trie;
+    uint32_t root_child[256];
+    /* scan time */
+    int built;
+    uint32_t *rows;      /* dense rows, 256 tagged values each; row 0 = root */
+    size_t n_rows;
+    uint64_t *recs;      /* sparse records */
+    size_t n_recs;       /* in 8-byte units */
+    uint32_t *row_state; /* per row: its state number */
+    /* per state number (breadth-first order), for reporting only */
+    size_t n_states;
+    uint32_t *out;       /* first state of the output chain, or AC_NONE */
+    uint32_t *out_next;  /* next state of the output chain, or AC_NONE */
+    uint32_t *term_id;
+    uint32_t *depth;     /* = length of the term ending there */
+    /* both */
+    size_t n_terms, max_len;
+    rx_pat *pats;
+    size_t n_pats, cap_pats;
+    pcre2_general_context *gctx;
+};
+
+/* PCRE2 allocates through the choke point too (except JIT code pages,
+ * which it maps itself). */
+static void *pcre_alloc(size_t n, void *ud)
+{
+    (void)ud;
+    return ca_malloc(n);
+}
+
+static void pcre_free(void *p, void *ud)
+{
+    (void)ud;
+    ca_free(p);
+}
+
+ca_matcher *ca_matcher_new(void)
+{
+    ca_matcher *m = ca_calloc(1, sizeof *m);
+    if (!m)
+        return NULL;
+    m->gctx = pcre2_general_context_create(pcre_alloc, pcre_free, NULL);
+    m->trie = ca_malloc(64 * sizeof *m->trie);
+    if (!m->gctx || !m->trie) {
+        pcre2_general_context_free(m->gctx);
+        ca_free(m->trie);
+        ca_free(m);
+        return NULL;
+    }
+    m->cap_trie = 64;
+    m->n_trie = 1;
+    m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, 0, 0};
+    for (int c = 0; c < 256; c++)
+        m->root_child[c] = AC_NONE;
+    return m;
+}
+
+static void free_scan_tables(ca_matcher *m)
+{
+    ca_free(m->rows);
+    ca_free(m->recs);
+    ca_free(m->row_state);
+    ca_free(m->out);
+    ca_free(m->out_next);
+    ca_free(m->term_id);
+    ca_free(m->depth);
+    m->rows = NULL;
+    m->recs = NULL;
+    m->row_state = m->out = m->out_next = m->term_id = m->depth = NULL;
+    m->n_rows = m->n_recs = m->n_states = 0;
+}
+
+void ca_matcher_free(ca_matcher *m)
+{
+    if (!m)
+        return;
+    free_scan_tables(m);
+    ca_free(m->trie);
+    for (size_t i = 0; i < m->n_pats; i++)
+        pcre2_code_free(m->pats[i].code);
+    ca_free(m->pats);
+    pcre2_general_context_free(m->gctx);
+    ca_free(m);
+}
+
+/* Makes room for n more trie nodes; 0 or -1. */
+static int trie_reserve(ca_matcher *m, size_t n)
+{
+    if (n >= AC_MAX_STATES - m->n_trie)
+        return -1; /* more states than a tagged value can name */
+    if (m->n_trie + n <= m->cap_trie)
+        return 0;
+    size_t cap = m->cap_trie * 2;
+    while (cap < m->n_trie + n)
+        cap *= 2;
+    trie_node *t = ca_realloc(m->trie, cap * sizeof *t);
+    if (!t)
+        return -1;
+    m->trie = t;
+    m->cap_trie = cap;
+    return 0;
+}
+
+static uint32_t trie_new_node(ca_matcher *m, uint8_t label, uint32_t sibling)
+{
+    uint32_t k = (uint32_t)m->n_trie++;
+    m->trie[k] = (trie_node){AC_NONE, sibling, 0, label, 0};
+    return k;
+}
+
+/* Child of node cur on byte b, created if missing (room is reserved). */
+static uint32_t trie_child(ca_matcher *m, uint32_t cur, uint8_t b)
+{
+    if (cur == 0) {
+        if (m->root_child[b] == AC_NONE)
+            m->root_child[b] = trie_new_node(m, b, AC_NONE);
+        return m->root_child[b];
+    }
+    uint32_t *link = &m->trie[cur].child;
+    while (*link != AC_NONE && m->trie[*link].label < b)
+        link = &m->trie[*link].sibling;
+    if (*link != AC_NONE && m->trie[*link].label == b)
+        return *link;
+    uint32_t k = trie_new_node(m, b, *link);
+    /* trie_new_node cannot move the array: room was reserved, so link is
+     * still valid */
+    *link = k;
+    return k;
+}
+
+int ca_matcher_add(ca_matcher *m, const char *term, size_t len, uint32_t id)
+{
+    if (!m || m->built)
+        return -1;
+    if (len == 0)
+        return 0;
+    if (trie_reserve(m, len) != 0)
+        return -1;
+    const unsigned char *p = (const unsigned char *)term;
+    uint32_t cur = 0;
+    for (size_t i = 0; i < len; i++)
+        cur = trie_child(m, cur, p[i]);
+    if (!m->trie[cur].term) {
+        m->trie[cur].term = 1;
+        m->trie[cur].id = id;
+        m->n_terms++;
+        if (len > m->max_len)
+            m->max_len = len;
+    }
+    return 0;
+}
+
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+    if (err && errlen) {
+        strncpy(err, msg, errlen - 1);
+        err[errlen - 1] = '\0';
+    }
+}
+
+int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *err,
+                         size_t errlen)
+{
+    if (!m || m->built) {
+        set_err(err, errlen, "matcher already built");
+        return -1;
+    }
+    if (m->n_pats == m->cap_pats) {
+        size_t cap = m->cap_pats ? m->cap_pats * 2 : 8;
+        rx_pat *np = ca_realloc(m->pats, cap * sizeof *np);
+        if (!np) {
+            set_err(err, errlen, "out of memory");
+            return -1;
+        }
+        m->pats = np;
+        m->cap_pats = cap;
+    }
+    pcre2_compile_context *cctx = pcre2_compile_context_create(m->gctx);
+    if (!cctx) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    int code_err = 0;
+    PCRE2_SIZE off = 0;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                     PCRE2_UTF | PCRE2_UCP, &code_err, &off, cctx);
+    pcre2_compile_context_free(cctx);
+    if (!code) {
+        if (code_err == PCRE2_ERROR_HEAP_FAILED) {
+            set_err(err, errlen, "out of memory");
+            return -1;
+        }
+        PCRE2_UCHAR msg[256];
+        if (pcre2_get_error_message(code_err, msg, sizeof msg) < 0)
+            strcpy((char *)msg, "unknown error");
+        if (err && errlen)
+            snprintf(err, errlen, "offset %zu: %s", (size_t)off, (const char *)msg);
+        return -1;
+    }
+    /* Without JIT (unsupported CPU, no memory for code pages) the pattern
+     * still works through the interpreter, only slower. */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    m->pats[m->n_pats++] = (rx_pat){code, id};
+    return 0;
+}
+
+static inline const ac_rec *rec_at(const uint64_t *recs, uint32_t q)
+{
+    return (const ac_rec *)(const void *)(recs + (q & T_VAL));
+}
+
+/* The next state from tagged state q on byte c.  The label word holds the
+ * children's bytes padded with the last one, so the first byte equal to c
+ * is the child; the zero-byte test flags it exactly (its false positives
+ * only ever sit above a true zero byte).  A leaf's word never matches. */
+static inline uint32_t ac_next(const uint32_t *rows, const uint64_t *recs, uint32_t q,
+                               unsigned char c)
+{
+    for (;;) {
+        if (q & T_DENSE)
+            return rows[(size_t)(q & T_VAL) * 256 + c];
+        const ac_rec *r = rec_at(recs, q);
+        uint64_t x = r->labels ^ (ONES * c);
+        uint64_t t = (x - ONES) & ~x & HIGHS & -(uint64_t)(r->info > REC_STATE);
+        if (t)
+            return r->child[__builtin_ctzll(t) >> 3];
+        q = r->fail;
+    }
+}
+
+/* State number of tagged state q. */
+static inline uint32_t state_of(const ca_matcher *m, uint32_t q)
+{
+    return q & T_DENSE ? m->row_state[q & T_VAL] : rec_at(m->recs, q)->info & REC_STATE;
+}
+
+static uint32_t trie_count_children(const ca_matcher *m, uint32_t k)
+{
+    uint32_t n = 0;
+    if (k == 0) {
+        for (int c = 0; c < 256; c++)
+            n += m->root_child[c] != AC_NONE;
+        return n;
+    }
+    for (uint32_t c = m->trie[k].child; c != AC_NONE; c = m->trie[c].sibling)
+        n++;
+    return n;
+}
+
+/* Build-time view of the automaton by state number (breadth-first). */
+typedef struct build {
+    uint32_t *order;  /* state -> trie node */
+    uint32_t *parent; /* state -> parent state */
+    uint8_t *label;   /* state -> byte on the edge into it */
+    uint32_t *first;  /* state -> first child state (children are consecutive) */
+    uint32_t *nkids;  /* state -> number of children */
+    uint32_t *fail;   /* state -> fail state */
+    uint32_t *row;    /* state -> row number, or AC_NONE when sparse */
+    uint32_t *tag;    /* state -> tagged value */
+    uint32_t *srow;   /* dense rows by state number, before tagging */
+} build;
+
+static void build_free(build *b)
+{
+    ca_free(b->order);
+    ca_free(b->parent);
+    ca_free(b->label);
+    ca_free(b->first);
+    ca_free(b->nkids);
+    ca_free(b->fail);
+    ca_free(b->row);
+    ca_free(b->tag);
+    ca_free(b->srow);
+}
+
+/* The complete transition from state s on byte c, by state numbers; the
+ * rows of every state visited must be complete. */
+static uint32_t build_step(const build *b, uint32_t s, unsigned char c)
+{
+    for (;;) {
+        if (b->row[s] != AC_NONE)
+            return b->srow[(size_t)b->row[s] * 256 + c];
+        for (uint32_t j = 0; j < b->nkids[s]; j++)
+            if (b->label[b->first[s] + j] == c)
+                return b->first[s] + j;
+        s = b->fail[s];
+    }
+}
+
+int ca_matcher_build(ca_matcher *m)
+{
+    if (!m)
+        return -1;
+    if (m->built)
+        return 0;
+    size_t n = m->n_trie;
+    build b = {0};
+    b.order = ca_malloc(n * sizeof *b.order);
+    b.parent = ca_malloc(n * sizeof *b.parent);
+    b.label = ca_malloc(n);
+    b.first = ca_malloc(n * sizeof *b.first);
+    b.nkids = ca_malloc(n * sizeof *b.nkids);
+    b.fail = ca_malloc(n * sizeof *b.fail);
+    b.row = ca_malloc(n * sizeof *b.row);
+    b.tag = ca_malloc(n * sizeof *b.tag);
+    m->out = ca_malloc(n * sizeof *m->out);
+    m->out_next = ca_malloc(n * sizeof *m->out_next);
+    m->term_id = ca_malloc(n * sizeof *m->term_id);
+    m->depth = ca_malloc(n * sizeof *m->depth);
+    if (!b.order || !b.parent || !b.label || !b.first || !b.nkids || !b.fail || !b.row ||
+        !b.tag || !m->out || !m->out_next || !m->term_id || !m->depth)
+        goto oom;
+    m->n_states = n;
+
+    /* Breadth-first numbering: children of a state become consecutive,
+     * and every state a link can point to comes before the state. */
+    size_t head = 0, tail = 1, n_rows = 0, n_recs = 0;
+    b.order[0] = b.parent[0] = 0;
+    b.label[0] = 0;
+    m->depth[0] = 0;
+    while (head < tail) {
+        uint32_t k = (uint32_t)head++;
+        uint32_t old = b.order[k];
+        b.first[k] = (uint32_t)tail;
+        b.nkids[k] = trie_count_children(m, old);
+        m->term_id[k] = m->trie[old].id;
+        m->out[k] = m->trie[old].term ? k : AC_NONE;
+        for (uint32_t ch = old == 0 ? AC_NONE : m->trie[old].child, c = 0;;) {
+            if (old == 0) { /* the root's children come from its table */
+                while (c < 256 && m->root_child[c] == AC_NONE)
+                    c++;
+                if (c == 256)
+                    break;
+                ch = m->root_child[c++];
+            } else if (ch == AC_NONE) {
+                break;
+            }
+            b.order[tail] = ch;
+            b.parent[tail] = k;
+            b.label[tail] = m->trie[ch].label;
+            m->depth[tail] = m->depth[k] + 1;
+            tail++;
+            if (old != 0)
+                ch = m->trie[ch].sibling;
+        }
+        if (k == 0 || b.nkids[k] > SPARSE_MAX) {
+            b.row[k] = (uint32_t)n_rows++;
+            b.tag[k] = T_DENSE | b.row[k];
+        } else {
+            b.row[k] = AC_NONE;
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        if (b.row[k] == AC_NONE) {
+            b.tag[k] = (uint32_t)n_recs;
+            n_recs += 2 + (b.nkids[k] + 1) / 2;
+        }
+    if (n_recs > T_VAL || n_rows > T_VAL)
+        goto oom;
+    b.srow = ca_malloc(n_rows * 256 * sizeof *b.srow);
+    m->rows = ca_malloc(n_rows * 256 * sizeof *m->rows);
+    m->row_state = ca_malloc(n_rows * sizeof *m->row_state);
+    m->recs = ca_calloc(n_recs ? n_recs : 1, sizeof *m->recs);
+    if (!b.srow || !m->rows || !m->row_state || !m->recs)
+        goto oom;
+    m->n_rows = n_rows;
+    m->n_recs = n_recs;
+
+    /* Fail links, output links and complete rows, in breadth-first order:
+     * whatever a state's links depend on is shallower, hence done. */
+    b.fail[0] = 0;
+    for (int c = 0; c < 256; c++)
+        b.srow[c] = 0;
+    for (uint32_t j = 0; j < b.nkids[0]; j++)
+        b.srow[b.label[b.first[0] + j]] = b.first[0] + j;
+    for (size_t k = 1; k < n; k++) {
+        uint32_t p = b.parent[k];
+        uint32_t f = p == 0 ? 0 : build_step(&b, b.fail[p], b.label[k]);
+        b.fail[k] = f;
+        if (m->out[k] == AC_NONE)
+            m->out[k] = m->out[f];
+        if (b.row[k] != AC_NONE) {
+            uint32_t *row = b.srow + (size_t)b.row[k] * 256;
+            for (int c = 0; c < 256; c++)
+                row[c] = build_step(&b, f, (unsigned char)c);
+            for (uint32_t j = 0; j < b.nkids[k]; j++)
+                row[b.label[b.first[k] + j]] = b.first[k] + j;
+        }
+    }
+    for (size_t k = 0; k < n; k++) {
+        m->out_next[k] = m->out[b.fail[k]];
+        if (k == 0)
+            m->out_next[k] = AC_NONE;
+        if (m->out[k] != AC_NONE)
+            b.tag[k] |= T_OUT;
+    }
+    /* The scan-time tables, in tagged values. */
+    for (size_t i = 0; i < n_rows * 256; i++)
+        m->rows[i] = b.tag[b.srow[i]];
+    for (size_t k = 0; k < n; k++) {
+        if (b.row[k] != AC_NONE) {
+            m->row_state[b.row[k]] = (uint32_t)k;
+            continue;
+        }
+        ac_rec *r = (ac_rec *)(void *)(m->recs + (b.tag[k] & T_VAL));
+        uint32_t nk = b.nkids[k];
+        r->fail = b.tag[b.fail[k]];
+        r->info = (uint32_t)k | nk << 28;
+        r->labels = 0;
+        for (uint32_t j = 0; j < SPARSE_MAX && nk; j++)
+            r->labels |= (uint64_t)b.label[b.first[k] + (j < nk ? j : nk - 1)] << (8 * j);
+        for (uint32_t j = 0; j < nk; j++)
+            r->child[j] = b.tag[b.first[k] + j];
+    }
+    build_free(&b);
+    ca_free(m->trie);
+    m->trie = NULL;
+    m->n_trie = m->cap_trie = 0;
+    m->built = 1;
+    return 0;
+oom:
+    build_free(&b);
+    free_scan_tables(m);
+    return -1;
+}
+
+size_t ca_matcher_count(const ca_matcher *m) { return m ? m->n_terms + m->n_pats : 0; }
+size_t ca_matcher_max_term_len(const ca_matcher *m) { return m ? m->max_len : 0; }
+size_t ca_matcher_pattern_count(const ca_matcher *m) { return m ? m->n_pats : 0; }
+
+size_t ca_matcher_memory(const ca_matcher *m)
+{
+    if (!m)
+        return 0;
+    size_t bytes = sizeof *m + m->cap_trie * sizeof *m->trie + m->cap_pats * sizeof *m->pats;
+    bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
+    bytes += m->n_recs * sizeof *m->recs;
+    bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
+    for (size_t i = 0; i < m->n_pats; i++) {
+        size_t sz = 0;
+        if (pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_SIZE, &sz) == 0)
+            bytes += sz;
+        if (pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_JITSIZE, &sz) == 0)
+            bytes += sz;
+    }
+    return bytes;
+}
+
+/* ---- patterns ---------------------------------------------------------- */
+
+typedef struct rx_cursor {
+    size_t start, end;         /* the pending match */
+    size_t off;                /* where the next search starts */
+    size_t seg_start, seg_end; /* the valid UTF-8 stretch being searched */
+} rx_cursor;
+
+struct ca_match_scratch {
+    const ca_matcher *m;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    pcre2_jit_stack *jit;
+    rx_cursor *cur;
+    uint32_t *heap; /* pattern numbers with a pending match, min end first */
+    size_t n_heap;
+    size_t failures;
+};
+
+ca_match_scratch *ca_match_scratch_new(const ca_matcher *m)
+{
+    if (!m || !m->built)
+        return NULL;
+    ca_match_scratch *s = ca_calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->m = m;
+    if (m->n_pats == 0)
+        return s;
+    s->md = pcre2_match_data_create(1, m->gctx);
+    s->mctx = pcre2_match_context_create(m->gctx);
+    s->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, m->gctx);
+    s->cur = ca_malloc(m->n_pats * sizeof *s->cur);
+    s->heap = ca_malloc(m->n_pats * sizeof *s->heap);
+    if (!s->md || !s->mctx || !s->cur || !s->heap) {
+        ca_match_scratch_free(s);
+        return NULL;
+    }
+    /* without a JIT stack of its own PCRE2 uses 32 KiB on the machine
+     * stack, which still works for ordinary patterns */
+    if (s->jit)
+        pcre2_jit_stack_assign(s->mctx, NULL, s->jit);
+    return s;
+}
+
+void ca_match_scratch_free(ca_match_scratch *s)
+{
+    if (!s)
+        return;
+    pcre2_match_data_free(s->md);
+    pcre2_match_context_free(s->mctx);
+    pcre2_jit_stack_free(s->jit);
+    ca_free(s->cur);
+    ca_free(s->heap);
+    ca_free(s);
+}
+
+size_t ca_match_scratch_failures(const ca_match_scratch *s) { return s ? s->failures : 0; }
+
+/* Length of the longest prefix of p[0..n) that is valid UTF-8 by the rules
+ * PCRE2 checks (no overlongs, surrogates or code points past U+10FFFF), so
+ * that searching it with PCRE2_NO_UTF_CHECK is safe. */
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned c = p[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0)
+                lo = 0xA0;
+            else if (c == 0xED)
+                hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0)
+                lo = 0x90;
+            else if (c == 0xF4)
+                hi = 0x8F;
+        } else
+            return i;
+        if (i + need >= n)
+            return i;
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return i;
+        for (size_t k = 2; k <= need; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return i;
+        i += need + 1;
+    }
+    return n;
+}
+
+/* Moves cursor c to the next valid stretch at or after c->seg_end; 0 when
+ * the text is exhausted. */
+static int rx_next_segment(rx_cursor *c, const unsigned char *text, size_t len)
+{
+    size_t pos = c->seg_end;
+    while (pos < len) {
+        size_t v = utf8_valid_prefix(text + pos, len - pos);
+        if (v) {
+            c->seg_start = c->off = pos;
+            c->seg_end = pos + v;
+            return 1;
+        }
+        pos++;
+    }
+    return 0;
+}
+
+/* Finds the next non-empty match of pattern k at or after its cursor's
+ * offset.  Returns 1 with the match in the cursor, or 0 when there is none
+ * (or the search failed, which is counted). */
+static int rx_seek(const ca_matcher *m, ca_match_scratch *s, size_t k, const char *text,
+                   size_t len)
+{
+    rx_cursor *c = &s->cur[k];
+    const unsigned char *u = (const unsigned char *)text;
+    for (;;) {
+        if (c->off >= c->seg_end && !rx_next_segment(c, u, len))
+            return 0;
+        int rc = pcre2_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
+                             c->off - c->seg_start, PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK,
+                             s->md, s->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            c->off = c->seg_end;
+            continue;
+        }
+        if (rc < 0) {
+            s->failures++;
+            return 0;
+        }
+        const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+        size_t a = c->seg_start + ov[0], b = c->seg_start + ov[1];
+        if (a > b) /* \K in a lookahead can put the start past the end */
+            a = b;
+        if (b > c->off) {
+            c->start = a;
+            c->end = b;
+            c->off = b;
+            if (b > a)
+                return 1;
+            continue;
+        }
+        /* no progress (only possible with \K tricks): step one character */
+        c->off++;
+        while (c->off < c->seg_end && (u[c->off] & 0xC0) == 0x80)
+            c->off++;
+    }
+}
+
+static inline int rx_less(const ca_match_scratch *s, uint32_t a, uint32_t b)
+{
+    const rx_cursor *x = &s->cur[a], *y = &s->cur[b];
+    return x->end < y->end || (x->end == y->end && a < b);
+}
+
+static void heap_down(ca_match_scratch *s, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, best = i;
+        if (l < s->n_heap && rx_less(s, s->heap[l], s->heap[best]))
+            best = l;
+        if (r < s->n_heap && rx_less(s, s->heap[r], s->heap[best]))
+            best = r;
+        if (best == i)
+            return;
+        uint32_t t = s->heap[i];
+        s->heap[i] = s->heap[best];
+        s->heap[best] = t;
+        i = best;
+    }
+}
+
+/* Starts every pattern on text; the heap holds those with a match. */
+static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    size_t first = utf8_valid_prefix(u, len);
+    s->n_heap = 0;
+    for (size_t k = 0; k < m->n_pats; k++) {
+        rx_cursor *c = &s->cur[k];
+        c->seg_start = c->off = 0;
+        c->seg_end = first;
+        if (rx_seek(m, s, k, text, len))
+            s->heap[s->n_heap++] = (uint32_t)k;
+    }
+    for (size_t i = s->n_heap / 2; i-- > 0;)
+        heap_down(s, i);
+}
+
+/* Reports pattern matches ending at or before limit.  Returns 1 when the
+ * callback asked to stop. */
+static int rx_emit(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                   size_t limit, ca_match_fn fn, void *ud, size_t *reported)
+{
+    while (s->n_heap && s->cur[s->heap[0]].end <= limit) {
+        uint32_t k = s->heap[0];
+        ca_match mt = {s->cur[k].start, s->cur[k].end, m->pats[k].id};
+        ++*reported;
+        if (fn(ud, &mt))
+            return 1;
+        if (!rx_seek(m, s, k, text, len))
+            s->heap[0] = s->heap[--s->n_heap];
+        heap_down(s, 0);
+    }
+    return 0;
+}
+
+static inline size_t rx_next_end(const ca_match_scratch *s)
+{
+    return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
+}
+
+size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                       ca_match_fn fn, void *ud)
+{
+    if (!m || !m->built)
+        return 0;
+    size_t reported = 0;
+    if (s && s->m != m) {
+        s->failures += m->n_pats; /* wrong scratch: patterns not run */
+        s = NULL;
+    }
+    if (s && m->n_pats == 0)
+        s = NULL;
+    if (s)
+        rx_begin(m, s, text, len);
+    size_t rx_end = rx_next_end(s);
+    const unsigned char *p = (const unsigned char *)text;
+    const uint32_t *rows = m->rows;
+    const uint64_t *recs = m->recs;
+    uint32_t q = T_ROOT;
+    for (size_t i = 0; i < len; i++) {
+        if (rx_end <= i) {
+            if (rx_emit(m, s, text, len, i, fn, ud, &reported))
+                return reported;
+            rx_end = rx_next_end(s);
+        }
+        q = ac_next(rows, recs, q, p[i]);
+        if (!(q & T_OUT))
+            continue;
+        for (uint32_t o = m->out[state_of(m, q)]; o != AC_NONE; o = m->out_next[o]) {
+            ca_match mt = {i + 1 - m->depth[o], i + 1, m->term_id[o]};
+            reported++;
+            if (fn(ud, &mt))
+                return reported;
+        }
+    }
+    if (s)
+        rx_emit(m, s, text, len, SIZE_MAX, fn, ud, &reported);
+    return reported;
+}

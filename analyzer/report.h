@@ -1,0 +1,42 @@
+/*
+ * report.h — what the report writers get: the run's findings, its
+ * conversations and the import's data-quality facts.  Reports read this and
+ * write files; they change nothing.  Every writer writes to a temporary
+ * name and renames, so a crash never leaves half a report.
+ */
+#ifndef CA_REPORT_H
+#define CA_REPORT_H
+
+#include "config.h"
+#include "diag.h"
+#include "finding.h"
+#include "importer.h"
+
+typedef struct ca_input_file {
+    const char *path;      /* as named on the command line */
+    char sha256[65];       /* hex */
+    uint64_t bytes;
+} ca_input_file;
+
+typedef struct ca_report {
+    const ca_config *cfg;
+    const char *period;          /* "2026-11" */
+    int64_t period_start_ms, period_end_ms;
+    const char *tool_version;    /* CA_VERSION */
+    const ca_input_file *inputs;
+    size_t n_inputs;
+    const ca_conv *convs;        /* every conversation, sorted */
+    size_t n_convs;
+    const ca_findings *findings; /* finalized: sorted, ids set */
+    const ca_import *imp;        /* files, formats, unresolved senders */
+    const ca_diag *diag;         /* data-quality warnings and errors */
+    size_t n_messages;           /* messages in the period */
+} ca_report;
+
+/* Each returns 0, or -1 with errno-style reason printed to stderr as
+ * "chataudit: PATH: cannot write: ...". */
+int ca_write_findings_csv(const ca_report *r, const char *path);
+int ca_write_compliance_html(const ca_report *r, const char *path);
+int ca_write_index_html(const ca_report *r, const char *path);
+
+#endif

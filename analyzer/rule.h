@@ -1,0 +1,89 @@
+/*
+ * rule.h — the contract between the engine and the rules (SPEC §6).
+ *
+ * A rule is a table entry {id, clause, class, state size, init, on_event,
+ * finish}.  The engine runs every rule over one conversation at a time, on
+ * worker threads: a rule's state belongs to one conversation of one
+ * worker; everything else it sees is const.  Adding a rule is adding a
+ * file in rules/ and a line to the table in rules/rules.c.
+ */
+#ifndef CA_RULE_H
+#define CA_RULE_H
+
+#include "config.h"
+#include "finding.h"
+#include "lexicon.h"
+#include "matcher.h"
+#include "normalize.h"
+
+/* The lexicons and lists the content rules use, loaded once (const). */
+typedef struct ca_content {
+    ca_lexicon *lex[CA_LEX__COUNT]; /* NULL when the file is absent */
+} ca_content;
+
+/* One piece of a message that content rules scan: its text, a link's
+ * title or URL, a file name, an item of a merged record. */
+typedef enum {
+    CA_UNIT_TEXT, CA_UNIT_TITLE, CA_UNIT_URL, CA_UNIT_FILE, CA_UNIT_RECORD
+} ca_unit_kind;
+
+typedef struct ca_unit {
+    ca_unit_kind kind;
+    const char *text;    /* original */
+    size_t len;
+    ca_norm norm;        /* normalized with CA_NORM_STRIP */
+} ca_unit;
+
+/* Per worker: scratch the engine reuses across messages. */
+typedef struct ca_worker_scratch {
+    ca_match_scratch *match[CA_LEX__COUNT];
+    ca_unit units[64];
+    size_t n_units;
+} ca_worker_scratch;
+
+typedef struct ca_rule ca_rule;
+
+typedef struct ca_rule_ctx {
+    const ca_config *cfg;
+    const ca_content *content;
+    const ca_conv *conv;
+    int64_t period_start_ms, period_end_ms; /* [start, end) */
+    ca_worker_scratch *scratch;
+    ca_findings *out;
+    /* the current event's scan units, filled by the engine for messages
+     * (valid during on_event only) */
+    const ca_unit *units;
+    size_t n_units;
+} ca_rule_ctx;
+
+struct ca_rule {
+    const char *id;             /* "content.privacy" */
+    const char *clause;         /* "4.2.1" */
+    const char *penalty_class;  /* "redline", "content", "reply" or NULL */
+    ca_severity severity;
+    size_t state_size;
+    /* each returns 0, or -1 on out of memory */
+    int (*init)(ca_rule_ctx *ctx, void *state);
+    int (*on_event)(ca_rule_ctx *ctx, void *state, size_t i); /* ctx->conv->events[i] */
+    int (*finish)(ca_rule_ctx *ctx, void *state);
+    void (*cleanup)(void *state);
+};
+
+extern const ca_rule *const ca_rules[];
+extern const size_t ca_n_rules;
+
+/* Whether an event's time lies in the audited period (findings only for
+ * those; the rest is context). */
+int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t time_ms);
+
+/*
+ * Reports a finding of rule about event i of the conversation, against
+ * person_id (a roster id; NULL: the event's sender), with evidence (copied;
+ * may be NULL) highlighted on [hl_start, hl_end), and a detail sentence.
+ * Fills the person's name and department from the roster.  0 or -1 (oom).
+ */
+int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
+                   const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
+                   const char *fmt, ...) CA_PRINTF(9, 10);
+
+#endif

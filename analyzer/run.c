@@ -1,0 +1,831 @@
+/*
+ * run.c — the audit run.  One thread imports (the archive reader is
+ * sequential); then worker threads take whole conversations from a shared
+ * counter and run every rule over each, into findings of their own; the
+ * main thread merges, sorts and writes the reports.  Nothing mutable is
+ * shared between workers, so the output does not depend on -j.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <nettle/sha2.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "finding.h"
+#include "importer.h"
+#include "outfile.h"
+#include "report.h"
+#include "rule.h"
+#include "run.h"
+#include "timeparse.h"
+#include "walk.h"
+
+enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3, EXIT_PARTIAL = 4 };
+
+/* ------------------------------------------------------------- hashing */
+
+static int sha256_file(const char *path, struct sha256_ctx *ctx, uint64_t *bytes)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+        sha256_update(ctx, n, buf);
+        *bytes += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    return bad ? -1 : 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Folders: the sorted relative paths and the hash of each file. */
+static int sha256_tree(const char *dir, const char *rel, struct sha256_ctx *ctx, uint64_t *bytes,
+                       int depth)
+{
+    if (depth > 32)
+        return -1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nn = ca_realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                rc = -1;
+                break;
+            }
+            names = nn;
+        }
+        if (!(names[n] = ca_strdup(e->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        ca_buf full = CA_BUF_INIT, r = CA_BUF_INIT;
+        ca_buf_printf(&full, "%s/%s", dir, names[i]);
+        ca_buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
+        struct stat sb;
+        if (full.oom || r.oom || stat(ca_buf_cstr(&full), &sb) != 0) {
+            rc = -1;
+        } else if (S_ISDIR(sb.st_mode)) {
+            rc = sha256_tree(ca_buf_cstr(&full), ca_buf_cstr(&r), ctx, bytes, depth + 1);
+        } else if (S_ISREG(sb.st_mode)) {
+            struct sha256_ctx fc;
+            uint8_t dg[SHA256_DIGEST_SIZE];
+            sha256_init(&fc);
+            rc = sha256_file(ca_buf_cstr(&full), &fc, bytes);
+            sha256_digest(&fc, sizeof dg, dg);
+            sha256_update(ctx, r.len + 1, (const uint8_t *)ca_buf_cstr(&r));
+            sha256_update(ctx, sizeof dg, dg);
+        }
+        ca_buf_free(&full);
+        ca_buf_free(&r);
+    }
+    for (size_t i = 0; i < n; i++)
+        ca_free(names[i]);
+    ca_free(names);
+    return rc;
+}
+
+int ca_sha256_path(const char *path, char out[65], uint64_t *bytes)
+{
+    struct sha256_ctx ctx;
+    struct stat sb;
+    uint64_t b = 0;
+    sha256_init(&ctx);
+    if (stat(path, &sb) != 0)
+        return -1;
+    int rc = S_ISDIR(sb.st_mode) ? sha256_tree(path, "", &ctx, &b, 0) : sha256_file(path, &ctx, &b);
+    uint8_t dg[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof dg, dg);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", dg[i]);
+    if (bytes)
+        *bytes = b;
+    return rc;
+}
+
+/* --------------------------------------------------------------- period */
+
+/* "YYYY-MM" → [start, end) in UTC ms for the company zone; 0 / -1. */
+static int period_bounds(const char *p, int tz, int64_t *start, int64_t *end)
+{
+    int y, m;
+    char tail;
+    if (sscanf(p, "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12 || y < 1970 || y > 9999 ||
+        strlen(p) != 7)
+        return -1;
+    int64_t d0 = ca_days_from_civil(y, m, 1);
+    int64_t d1 = ca_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+    *start = (d0 * 86400 - (int64_t)tz * 60) * 1000;
+    *end = (d1 * 86400 - (int64_t)tz * 60) * 1000;
+    return 0;
+}
+
+/* The month holding most of the messages (ties: the earlier month). */
+static void busiest_month(const ca_import *imp, int tz, char out[8])
+{
+    int64_t best_key = -1;
+    size_t best = 0, count = 0;
+    int64_t key = -1;
+    /* events are sorted by conversation, not time: count per month in a
+     * small table of (key, count) */
+    struct { int64_t key; size_t n; } months[512];
+    size_t nm = 0;
+    for (size_t i = 0; i < ca_import_count(imp); i++) {
+        const ca_event *e = ca_import_event(imp, i);
+        if (e->kind != CA_KIND_MESSAGE)
+            continue;
+        int64_t days = (e->time_ms / 1000 + (int64_t)tz * 60) / 86400;
+        int y, m, d;
+        ca_civil_from_days(days, &y, &m, &d);
+        key = (int64_t)y * 12 + (m - 1);
+        size_t k;
+        for (k = 0; k < nm && months[k].key != key; k++)
+            ;
+        if (k == nm) {
+            if (nm == CA_ARRAY_LEN(months))
+                continue;
+            months[nm].key = key;
+            months[nm++].n = 0;
+        }
+        months[k].n++;
+    }
+    for (size_t k = 0; k < nm; k++)
+        if (months[k].n > best || (months[k].n == best && months[k].key < best_key)) {
+            best = months[k].n;
+            best_key = months[k].key;
+        }
+    (void)count;
+    if (best_key < 0) {
+        snprintf(out, 8, "1970-01");
+        return;
+    }
+    int y = (int)(best_key / 12) % 10000, m = (int)(best_key % 12) + 1;
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '\0';
+}
+
+/* -------------------------------------------------------- conversations */
+
+static int strcmp0(const char *a, const char *b)
+{
+    if (a == b)
+        return 0;
+    if (!a)
+        return -1;
+    if (!b)
+        return 1;
+    return strcmp(a, b);
+}
+
+/* Splits the import's sorted events into conversations. */
+static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca_event ***evs_out,
+                            size_t *n_out)
+{
+    size_t n = ca_import_count(imp);
+    const ca_event **evs = ca_malloc((n ? n : 1) * sizeof *evs);
+    if (!evs)
+        return NULL;
+    size_t nc = 0;
+    for (size_t i = 0; i < n; i++) {
+        evs[i] = ca_import_event(imp, i);
+        if (i == 0 || strcmp0(evs[i]->conv, evs[i - 1]->conv) ||
+            strcmp0(evs[i]->platform, evs[i - 1]->platform))
+            nc++;
+    }
+    ca_conv *convs = ca_calloc(nc ? nc : 1, sizeof *convs);
+    if (!convs) {
+        ca_free(evs);
+        return NULL;
+    }
+    size_t c = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        const ca_event *e = evs[i];
+        if (i == 0 || strcmp0(e->conv, evs[i - 1]->conv) || strcmp0(e->platform, evs[i - 1]->platform)) {
+            c++;
+            convs[c].platform = e->platform;
+            convs[c].id = e->conv;
+            convs[c].events = evs + i;
+            convs[c].index = c;
+            convs[c].reg = ca_config_group(cfg, e->platform, e->conv);
+            convs[c].name = convs[c].reg && convs[c].reg->name[0] ? convs[c].reg->name : NULL;
+        }
+        convs[c].n_events++;
+        /* the latest name the export shows */
+        if (e->kind == CA_KIND_RENAME && e->title)
+            convs[c].name = e->title;
+        else if (!convs[c].name && e->conv_name)
+            convs[c].name = e->conv_name;
+    }
+    for (size_t k = 0; k < nc; k++)
+        if (!convs[k].name)
+            convs[k].name = convs[k].id;
+    *evs_out = evs;
+    *n_out = nc;
+    return convs;
+}
+
+/* ---------------------------------------------------------------- rules */
+
+int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t t)
+{
+    return t >= ctx->period_start_ms && t < ctx->period_end_ms;
+}
+
+int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
+                   const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
+                   const char *fmt, ...)
+{
+    const ca_event *e = i < ctx->conv->n_events ? ctx->conv->events[i] : NULL;
+    ca_finding fd;
+    memset(&fd, 0, sizeof fd);
+    fd.rule = rule->id;
+    fd.clause = rule->clause;
+    fd.penalty_class = rule->penalty_class;
+    fd.severity = rule->severity;
+    fd.conv = ctx->conv;
+    fd.event_index = e ? i : (size_t)-1;
+    if (!person_id && e)
+        person_id = e->employee ? e->employee : e->sender;
+    fd.person_id = person_id;
+    const ca_employee *emp = person_id ? ca_roster_by_id(ctx->cfg->roster, person_id) : NULL;
+    fd.person_name = emp ? emp->name : e && person_id == e->sender ? e->sender_name : NULL;
+    fd.department = emp ? emp->department : NULL;
+    if (e) {
+        fd.time_ms = e->time_ms;
+        fd.message_id = e->id;
+        fd.src_path = e->src_path;
+        fd.src_line = e->src_line;
+    }
+    if (evidence) {
+        fd.evidence = ca_strndup(evidence, evidence_len);
+        if (!fd.evidence)
+            return -1;
+        fd.hl_start = hl_start <= evidence_len ? hl_start : evidence_len;
+        fd.hl_end = hl_end <= evidence_len && hl_end >= fd.hl_start ? hl_end : fd.hl_start;
+    }
+    ca_buf b = CA_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ca_buf_puts(&b, msg);
+    fd.detail = ca_buf_detach(&b);
+    if (!fd.detail) {
+        ca_free(fd.evidence);
+        return -1;
+    }
+    return ca_findings_add(ctx->out, &fd);
+}
+
+/* The pieces of a message the content rules scan (SPEC §6.3): its text,
+ * a link's title and URL, a file name, the items of a merged record —
+ * never the quoted message. */
+static int fill_units(ca_worker_scratch *ws, const ca_event *e)
+{
+    ws->n_units = 0;
+    if (e->kind != CA_KIND_MESSAGE)
+        return 0;
+    struct { ca_unit_kind k; const char *t; } parts[4] = {
+        {CA_UNIT_TEXT, e->text},
+        {e->type == CA_TYPE_FILE ? CA_UNIT_FILE : CA_UNIT_TITLE,
+         e->title && (!e->text || strcmp(e->title, e->text) != 0) ? e->title : NULL},
+        {CA_UNIT_URL, e->url},
+        {CA_UNIT_TEXT, NULL}};
+    for (size_t k = 0; k < 3; k++) {
+        if (!parts[k].t || !*parts[k].t)
+            continue;
+        ca_unit *u = &ws->units[ws->n_units++];
+        u->kind = parts[k].k;
+        u->text = parts[k].t;
+        u->len = strlen(parts[k].t);
+        if (ca_normalize(u->text, u->len, CA_NORM_STRIP, &u->norm) < 0)
+            return -1;
+    }
+    for (uint32_t k = 0; k < e->n_items && ws->n_units < CA_ARRAY_LEN(ws->units); k++) {
+        const char *t = e->items[k].text;
+        if (!t || !*t)
+            continue;
+        ca_unit *u = &ws->units[ws->n_units++];
+        u->kind = CA_UNIT_RECORD;
+        u->text = t;
+        u->len = strlen(t);
+        if (ca_normalize(u->text, u->len, CA_NORM_STRIP, &u->norm) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+typedef struct worker {
+    pthread_t thread;
+    const ca_config *cfg;
+    const ca_content *content;
+    const ca_conv *convs;
+    size_t n_convs;
+    atomic_size_t *next;
+    int64_t period_start, period_end;
+    ca_findings out;
+    ca_worker_scratch scratch;
+    int failed;
+} worker;
+
+static void *run_worker(void *arg)
+{
+    worker *w = arg;
+    void *states[64];
+    size_t nr = ca_n_rules < 64 ? ca_n_rules : 64;
+    for (size_t r = 0; r < nr; r++)
+        states[r] = NULL;
+    for (size_t r = 0; r < nr; r++)
+        if (ca_rules[r]->state_size && !(states[r] = ca_calloc(1, ca_rules[r]->state_size)))
+            w->failed = 1;
+    for (size_t k = 0; k < CA_ARRAY_LEN(w->scratch.units); k++)
+        ca_norm_init(&w->scratch.units[k].norm);
+    for (int k = 0; k < CA_LEX__COUNT && !w->failed; k++)
+        if (w->content->lex[k] &&
+            !(w->scratch.match[k] = ca_match_scratch_new(ca_lexicon_matcher(w->content->lex[k]))))
+            w->failed = 1;
+    ca_rule_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cfg = w->cfg;
+    ctx.content = w->content;
+    ctx.period_start_ms = w->period_start;
+    ctx.period_end_ms = w->period_end;
+    ctx.scratch = &w->scratch;
+    ctx.out = &w->out;
+    while (!w->failed) {
+        size_t c = atomic_fetch_add(w->next, 1);
+        if (c >= w->n_convs)
+            break;
+        ctx.conv = &w->convs[c];
+        for (size_t r = 0; r < nr; r++) {
+            if (states[r])
+                memset(states[r], 0, ca_rules[r]->state_size);
+            if (ca_rules[r]->init && ca_rules[r]->init(&ctx, states[r]) < 0)
+                w->failed = 1;
+        }
+        for (size_t i = 0; i < ctx.conv->n_events && !w->failed; i++) {
+            if (fill_units(&w->scratch, ctx.conv->events[i]) < 0) {
+                w->failed = 1;
+                break;
+            }
+            ctx.units = w->scratch.units;
+            ctx.n_units = w->scratch.n_units;
+            for (size_t r = 0; r < nr; r++)
+                if (ca_rules[r]->on_event && ca_rules[r]->on_event(&ctx, states[r], i) < 0)
+                    w->failed = 1;
+        }
+        for (size_t r = 0; r < nr; r++) {
+            if (ca_rules[r]->finish && ca_rules[r]->finish(&ctx, states[r]) < 0)
+                w->failed = 1;
+            if (ca_rules[r]->cleanup)
+                ca_rules[r]->cleanup(states[r]);
+        }
+    }
+    if (w->out.oom)
+        w->failed = 1;
+    for (size_t r = 0; r < nr; r++)
+        ca_free(states[r]);
+    for (size_t k = 0; k < CA_ARRAY_LEN(w->scratch.units); k++)
+        ca_norm_free(&w->scratch.units[k].norm);
+    for (int k = 0; k < CA_LEX__COUNT; k++)
+        ca_match_scratch_free(w->scratch.match[k]);
+    return NULL;
+}
+
+/* ------------------------------------------------------------- lexicons */
+
+static int normalize_term(void *ud, const char *s, size_t n, ca_buf *out)
+{
+    ca_norm *nm = ud;
+    if (ca_normalize(s, n, CA_NORM_STRIP, nm) < 0)
+        return -1;
+    ca_buf_reset(out);
+    return ca_buf_put(out, nm->text, nm->len);
+}
+
+static ca_status load_content(const ca_config *cfg, ca_content *ct, ca_diag *diag)
+{
+    memset(ct, 0, sizeof *ct);
+    ca_status st = CA_OK;
+    ca_norm nm;
+    ca_norm_init(&nm);
+    for (int k = 0; k < CA_LEX__COUNT; k++) {
+        const char *p = cfg->policy.lexicon[k];
+        if (!p || !*p)
+            continue;
+        ca_buf full = CA_BUF_INIT;
+        if (p[0] == '/')
+            ca_buf_puts(&full, p);
+        else
+            ca_buf_printf(&full, "%s/%s", cfg->dir ? cfg->dir : ".", p);
+        struct stat sb;
+        if (!full.oom && stat(ca_buf_cstr(&full), &sb) != 0) {
+            ca_diag_add(diag, CA_DIAG_WARN, ca_buf_cstr(&full), 0,
+                        "[lexicon] %s: file not found; the rule runs without it",
+                        ca_policy_lexicon_key(k));
+            ca_buf_free(&full);
+            continue;
+        }
+        ct->lex[k] = ca_lexicon_new();
+        if (!ct->lex[k] || full.oom) {
+            ca_buf_free(&full);
+            st = CA_FATAL;
+            break;
+        }
+        ca_status r = ca_lexicon_load(ct->lex[k], ca_buf_cstr(&full), normalize_term, &nm, diag);
+        ca_buf_free(&full);
+        if (r == CA_FATAL) {
+            st = CA_FATAL;
+            break;
+        }
+        if (r != CA_OK)
+            st = CA_FAILED;
+        if (ca_lexicon_build(ct->lex[k]) != 0) {
+            st = CA_FATAL;
+            break;
+        }
+    }
+    ca_norm_free(&nm);
+    return st;
+}
+
+static void free_content(ca_content *ct)
+{
+    for (int k = 0; k < CA_LEX__COUNT; k++)
+        ca_lexicon_free(ct->lex[k]);
+}
+
+/* ------------------------------------------------------------------ run */
+
+static int online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 && n < 256 ? (int)n : 1;
+}
+
+static int mkdir_p(const char *path)
+{
+    char tmp[4096];
+    if (strlen(path) >= sizeof tmp)
+        return -1;
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int ca_run(const ca_run_opts *o)
+{
+    double t0 = now_seconds();
+    int rc = EXIT_OK, jobs = 1;
+    ca_diag *diag = ca_diag_new(0);
+    ca_config cfg;
+    ca_config_defaults(&cfg);
+    ca_content content;
+    memset(&content, 0, sizeof content);
+    ca_limits lim;
+    ca_limits_default(&lim);
+    ca_import *imp = NULL;
+    ca_input_file *inputs = NULL;
+    const ca_event **evs = NULL;
+    ca_conv *convs = NULL;
+    size_t n_convs = 0;
+    worker *workers = NULL;
+    ca_findings all;
+    ca_findings_init(&all);
+    char *outdir = NULL;
+    if (!diag)
+        return EXIT_INTERNAL;
+
+    /* 1. configuration: every problem at once, before any work */
+    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", o->config != NULL, diag);
+    if (st == CA_OK)
+        st = load_content(&cfg, &content, diag);
+    if (st != CA_OK) {
+        ca_diag_print(diag, stderr, CA_DIAG_WARN);
+        rc = st == CA_FATAL ? EXIT_INTERNAL : EXIT_USAGE;
+        goto out;
+    }
+    int64_t pstart = 0, pend = 0;
+    if (o->period && period_bounds(o->period, cfg.tz_offset_min, &pstart, &pend) != 0) {
+        fprintf(stderr, "chataudit: --period: expected YYYY-MM, found \"%s\"\n", o->period);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+
+    /* 2. inputs */
+    inputs = ca_calloc(o->n_inputs ? o->n_inputs : 1, sizeof *inputs);
+    imp = ca_import_new(&cfg, &lim, NULL, diag);
+    if (!inputs || !imp) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    size_t readable = 0;
+    for (size_t i = 0; i < o->n_inputs; i++) {
+        inputs[i].path = o->inputs[i];
+        if (ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0)
+            snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "unreadable");
+        ca_status s = ca_import_input(imp, o->inputs[i]);
+        if (s == CA_FATAL && ca_diag_count(diag, CA_DIAG_ERROR) == 0) {
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
+        readable += s != CA_FATAL;
+    }
+    if (ca_import_finish(imp) != CA_OK) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    if (!readable) {
+        ca_diag_print(diag, stderr, CA_DIAG_WARN);
+        fprintf(stderr, "chataudit: no input could be read\n");
+        rc = EXIT_INPUT;
+        goto out;
+    }
+    char period[8];
+    if (o->period)
+        snprintf(period, sizeof period, "%s", o->period);
+    else {
+        busiest_month(imp, cfg.tz_offset_min, period);
+        period_bounds(period, cfg.tz_offset_min, &pstart, &pend);
+    }
+
+    /* 3. conversations, 4. rules on worker threads */
+    convs = build_convs(imp, &cfg, &evs, &n_convs);
+    if (!convs) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    jobs = o->jobs > 0 ? o->jobs : online_cpus();
+    if (jobs > 64)
+        jobs = 64;
+    workers = ca_calloc((size_t)jobs, sizeof *workers);
+    if (!workers) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    atomic_size_t next = 0;
+    int started = 0;
+    for (int k = 0; k < jobs; k++) {
+        worker *w = &workers[k];
+        w->cfg = &cfg;
+        w->content = &content;
+        w->convs = convs;
+        w->n_convs = n_convs;
+        w->next = &next;
+        w->period_start = pstart;
+        w->period_end = pend;
+        ca_findings_init(&w->out);
+        if (jobs == 1) {
+            run_worker(w);
+            started = 1;
+            break;
+        }
+        if (pthread_create(&w->thread, NULL, run_worker, w) != 0) {
+            w->failed = 1;
+            break;
+        }
+        started++;
+    }
+    for (int k = 0; jobs > 1 && k < started; k++)
+        pthread_join(workers[k].thread, NULL);
+    for (int k = 0; k < jobs; k++) {
+        if (workers[k].failed)
+            rc = EXIT_INTERNAL;
+        if (ca_findings_merge(&all, &workers[k].out) < 0)
+            rc = EXIT_INTERNAL;
+    }
+    if (rc != EXIT_OK)
+        goto out;
+    ca_findings_finalize(&all);
+
+    /* 5. reports */
+    if (o->outdir)
+        outdir = ca_strdup(o->outdir);
+    else {
+        ca_buf b = CA_BUF_INIT;
+        ca_buf_printf(&b, "reports/%s", period);
+        outdir = ca_buf_detach(&b);
+    }
+    if (!outdir || mkdir_p(outdir) != 0) {
+        fprintf(stderr, "chataudit: %s: cannot create the report folder: %s\n",
+                outdir ? outdir : "", strerror(errno));
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    size_t n_messages = 0;
+    for (size_t i = 0; i < ca_import_count(imp); i++) {
+        const ca_event *e = ca_import_event(imp, i);
+        n_messages += e->kind == CA_KIND_MESSAGE && e->time_ms >= pstart && e->time_ms < pend;
+    }
+    ca_report rep = {&cfg, period, pstart, pend, CA_VERSION, inputs, o->n_inputs, convs, n_convs,
+                     &all, imp, diag, n_messages};
+    const struct {
+        const char *name;
+        int (*write)(const ca_report *, const char *);
+    } outputs[] = {{"findings.csv", ca_write_findings_csv},
+                   {"compliance.html", ca_write_compliance_html},
+                   {"index.html", ca_write_index_html}};
+    for (size_t k = 0; k < CA_ARRAY_LEN(outputs); k++) {
+        ca_buf p = CA_BUF_INIT;
+        ca_buf_printf(&p, "%s/%s", outdir, outputs[k].name);
+        if (p.oom || outputs[k].write(&rep, ca_buf_cstr(&p)) != 0)
+            rc = EXIT_INTERNAL;
+        ca_buf_free(&p);
+    }
+    if (o->events) {
+        ca_buf p = CA_BUF_INIT;
+        ca_buf_printf(&p, "%s/events.ndjson", outdir);
+        char *tmp = NULL;
+        FILE *f = p.oom ? NULL : ca_outfile_open(ca_buf_cstr(&p), &tmp);
+        if (!f || ca_import_write_ndjson(imp, f) != 0) {
+            if (f)
+                ca_outfile_abort(f, tmp);
+            rc = EXIT_INTERNAL;
+        } else if (ca_outfile_commit(f, tmp, ca_buf_cstr(&p)) != 0) {
+            rc = EXIT_INTERNAL;
+        }
+        ca_buf_free(&p);
+    }
+
+    /* 6. the summary */
+    ca_diag_print(diag, stderr, CA_DIAG_WARN);
+    if (!o->quiet) {
+        fprintf(stderr, "chataudit: period %s: %zu files, %zu conversations, %zu messages in the "
+                        "period, %zu findings",
+                period, ca_import_nfiles(imp), n_convs, n_messages, all.n);
+        const char *sep = " (";
+        for (size_t r = 0; r < ca_n_rules; r++) {
+            size_t n = 0;
+            for (size_t i = 0; i < all.n; i++)
+                n += all.items[i].rule == ca_rules[r]->id;
+            if (n) {
+                fprintf(stderr, "%s%s %zu", sep, ca_rules[r]->id, n);
+                sep = ", ";
+            }
+        }
+        fprintf(stderr, "%s; %.1f s; reports in %s\n", *sep == ',' ? ")" : "",
+                now_seconds() - t0, outdir);
+    }
+    if (rc == EXIT_OK && ca_diag_count(diag, CA_DIAG_ERROR))
+        rc = EXIT_PARTIAL;
+out:
+    ca_findings_free(&all);
+    if (workers)
+        for (int k = 0; k < jobs; k++)
+            ca_findings_free(&workers[k].out);
+    ca_free(workers);
+    ca_free(convs);
+    ca_free(evs);
+    ca_free(inputs);
+    ca_free(outdir);
+    ca_import_free(imp);
+    free_content(&content);
+    ca_config_free(&cfg);
+    ca_diag_free(diag);
+    return rc;
+}
+
+/* --------------------------------------------------------- evaluation */
+
+struct ca_evaluator {
+    ca_config cfg;
+    ca_content content;
+    worker w;
+    ca_diag *diag;
+};
+
+ca_evaluator *ca_evaluator_new(const char *config_dir)
+{
+    ca_evaluator *ev = ca_calloc(1, sizeof *ev);
+    if (!ev)
+        return NULL;
+    ev->diag = ca_diag_new(0);
+    ca_config_defaults(&ev->cfg);
+    ca_status st = ev->diag ? ca_config_load(&ev->cfg, config_dir, 1, ev->diag) : CA_FATAL;
+    if (st == CA_OK)
+        st = load_content(&ev->cfg, &ev->content, ev->diag);
+    if (ev->diag)
+        ca_diag_print(ev->diag, stderr, CA_DIAG_WARN);
+    for (size_t k = 0; k < CA_ARRAY_LEN(ev->w.scratch.units); k++)
+        ca_norm_init(&ev->w.scratch.units[k].norm);
+    for (int k = 0; k < CA_LEX__COUNT && st == CA_OK; k++)
+        if (ev->content.lex[k] &&
+            !(ev->w.scratch.match[k] = ca_match_scratch_new(ca_lexicon_matcher(ev->content.lex[k]))))
+            st = CA_FATAL;
+    if (st != CA_OK) {
+        ca_evaluator_free(ev);
+        return NULL;
+    }
+    return ev;
+}
+
+void ca_evaluator_free(ca_evaluator *ev)
+{
+    if (!ev)
+        return;
+    for (size_t k = 0; k < CA_ARRAY_LEN(ev->w.scratch.units); k++)
+        ca_norm_free(&ev->w.scratch.units[k].norm);
+    for (int k = 0; k < CA_LEX__COUNT; k++)
+        ca_match_scratch_free(ev->w.scratch.match[k]);
+    free_content(&ev->content);
+    ca_config_free(&ev->cfg);
+    ca_diag_free(ev->diag);
+    ca_free(ev);
+}
+
+int ca_evaluator_run(ca_evaluator *ev, const char *text, const char **rules, size_t max)
+{
+    ca_event e;
+    memset(&e, 0, sizeof e);
+    e.platform = "wechat";
+    e.conv = "eval@chatroom";
+    e.kind = CA_KIND_MESSAGE;
+    e.type = CA_TYPE_TEXT;
+    e.sender = "eval";
+    e.text = text;
+    e.time_ms = 1000;
+    const ca_event *evs[1] = {&e};
+    ca_conv conv;
+    memset(&conv, 0, sizeof conv);
+    conv.platform = e.platform;
+    conv.id = conv.name = e.conv;
+    conv.events = evs;
+    conv.n_events = 1;
+    ca_findings out;
+    ca_findings_init(&out);
+    ca_rule_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.cfg = &ev->cfg;
+    ctx.content = &ev->content;
+    ctx.conv = &conv;
+    ctx.period_start_ms = 0;
+    ctx.period_end_ms = 2000;
+    ctx.scratch = &ev->w.scratch;
+    ctx.out = &out;
+    if (fill_units(&ev->w.scratch, &e) < 0)
+        return -1;
+    ctx.units = ev->w.scratch.units;
+    ctx.n_units = ev->w.scratch.n_units;
+    int rc = 0;
+    for (size_t r = 0; r < ca_n_rules && rc == 0; r++) {
+        if (ca_rules[r]->state_size) /* stateful rules need a whole conversation */
+            continue;
+        if (ca_rules[r]->on_event && ca_rules[r]->on_event(&ctx, NULL, 0) < 0)
+            rc = -1;
+    }
+    size_t n = out.n;
+    for (size_t i = 0; i < n && i < max; i++)
+        rules[i] = out.items[i].rule;
+    ca_findings_free(&out);
+    return rc < 0 ? -1 : (int)n;
+}

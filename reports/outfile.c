@@ -1,0 +1,119 @@
+/*
+ * outfile.c — write to a temporary name, sync, rename: a report appears
+ * whole or not at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "outfile.h"
+
+static void cannot_write(const char *path, int err)
+{
+    fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(err));
+}
+
+FILE *ca_outfile_open(const char *path, char **tmp_path)
+{
+    *tmp_path = NULL;
+    size_t n = strlen(path) + 32;
+    char *tmp = ca_malloc(n);
+    if (!tmp) {
+        cannot_write(path, ENOMEM);
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    /* O_EXCL: never write through a symlink someone left under our name */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f) {
+        int err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        ca_free(tmp);
+        cannot_write(path, err);
+        errno = err;
+        return NULL;
+    }
+    *tmp_path = tmp;
+    return f;
+}
+
+/* The rename is durable only once the folder itself is synced; a failure
+ * here loses nothing already written, so it is not reported. */
+static void sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? ca_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+                      : ca_strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    ca_free(dir);
+}
+
+int ca_outfile_commit(FILE *f, char *tmp_path, const char *path)
+{
+    int err = 0;
+    errno = 0;
+    if (fflush(f) != 0 || ferror(f))
+        err = errno ? errno : EIO;
+    if (!err && fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
+        err = errno;
+    if (fclose(f) != 0 && !err)
+        err = errno;
+    if (!err && rename(tmp_path, path) != 0)
+        err = errno;
+    if (err) {
+        unlink(tmp_path);
+        ca_free(tmp_path);
+        cannot_write(path, err);
+        errno = err;
+        return -1;
+    }
+    ca_free(tmp_path);
+    sync_parent(path);
+    return 0;
+}
+
+void ca_outfile_abort(FILE *f, char *tmp_path)
+{
+    if (f)
+        fclose(f);
+    if (tmp_path)
+        unlink(tmp_path);
+    ca_free(tmp_path);
+}
+
+int ca_outfile_fail(FILE *f, char *tmp_path, const char *path, int err)
+{
+    ca_outfile_abort(f, tmp_path);
+    cannot_write(path, err);
+    errno = err;
+    return -1;
+}
+
+int ca_outfile_write_buf(FILE *f, ca_buf *b)
+{
+    if (b->oom) {
+        errno = ENOMEM;
+        return -1;
+    }
+    if (b->len && fwrite(b->data, 1, b->len, f) != b->len) {
+        if (!errno)
+            errno = EIO;
+        return -1;
+    }
+    ca_buf_reset(b);
+    return 0;
+}

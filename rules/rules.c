@@ -1,0 +1,21 @@
+/*
+ * rules.c — the table of rules.  The engine runs them in this order; the
+ * order does not change any output (findings are sorted at the merge).
+ */
+#include "../analyzer/rule.h"
+
+extern const ca_rule ca_rule_content_privacy;
+extern const ca_rule ca_rule_content_offtopic;
+extern const ca_rule ca_rule_content_ad;
+extern const ca_rule ca_rule_redline_politics;
+extern const ca_rule ca_rule_redline_religion;
+extern const ca_rule ca_rule_redline_porn;
+extern const ca_rule ca_rule_redline_violence;
+extern const ca_rule ca_rule_redline_abuse;
+
+const ca_rule *const ca_rules[] = {
+    &ca_rule_content_privacy,  &ca_rule_content_offtopic, &ca_rule_content_ad,
+    &ca_rule_redline_politics, &ca_rule_redline_religion, &ca_rule_redline_porn,
+    &ca_rule_redline_violence, &ca_rule_redline_abuse,
+};
+const size_t ca_n_rules = sizeof ca_rules / sizeof ca_rules[0];

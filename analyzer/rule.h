@@ -54,6 +54,8 @@ typedef struct ca_rule_ctx {
      * (valid during on_event only) */
     const ca_unit *units;
     size_t n_units;
+    /* what the current rule's prepare() built over all conversations */
+    const void *shared;
 } ca_rule_ctx;
 
 struct ca_rule {
@@ -67,6 +69,11 @@ struct ca_rule {
     int (*on_event)(ca_rule_ctx *ctx, void *state, size_t i); /* ctx->conv->events[i] */
     int (*finish)(ca_rule_ctx *ctx, void *state);
     void (*cleanup)(void *state);
+    /* optional, once per run before the workers start, for rules that
+     * look across conversations: returns what ctx->shared shows the rule
+     * (read-only from then on), or NULL with *failed set on oom */
+    void *(*prepare)(const ca_config *cfg, const ca_conv *convs, size_t n, int *failed);
+    void (*release)(void *shared);
 };
 
 extern const ca_rule *const ca_rules[];

@@ -361,6 +361,7 @@ typedef struct worker {
     int64_t period_start, period_end;
     ca_findings out;
     ca_worker_scratch scratch;
+    void *const *shared;   /* per rule, from prepare() */
     int failed;
 } worker;
 
@@ -396,6 +397,7 @@ static void *run_worker(void *arg)
         for (size_t r = 0; r < nr; r++) {
             if (states[r])
                 memset(states[r], 0, ca_rules[r]->state_size);
+            ctx.shared = w->shared ? w->shared[r] : NULL;
             if (ca_rules[r]->init && ca_rules[r]->init(&ctx, states[r]) < 0)
                 w->failed = 1;
         }
@@ -406,11 +408,14 @@ static void *run_worker(void *arg)
             }
             ctx.units = w->scratch.units;
             ctx.n_units = w->scratch.n_units;
-            for (size_t r = 0; r < nr; r++)
+            for (size_t r = 0; r < nr; r++) {
+                ctx.shared = w->shared ? w->shared[r] : NULL;
                 if (ca_rules[r]->on_event && ca_rules[r]->on_event(&ctx, states[r], i) < 0)
                     w->failed = 1;
+            }
         }
         for (size_t r = 0; r < nr; r++) {
+            ctx.shared = w->shared ? w->shared[r] : NULL;
             if (ca_rules[r]->finish && ca_rules[r]->finish(&ctx, states[r]) < 0)
                 w->failed = 1;
             if (ca_rules[r]->cleanup)
@@ -540,6 +545,7 @@ int ca_run(const ca_run_opts *o)
     ca_conv *convs = NULL;
     size_t n_convs = 0;
     worker *workers = NULL;
+    void **shared = NULL;
     ca_findings all;
     ca_findings_init(&all);
     char *outdir = NULL;
@@ -609,9 +615,19 @@ int ca_run(const ca_run_opts *o)
     if (jobs > 64)
         jobs = 64;
     workers = ca_calloc((size_t)jobs, sizeof *workers);
-    if (!workers) {
+    shared = ca_calloc(ca_n_rules ? ca_n_rules : 1, sizeof *shared);
+    if (!workers || !shared) {
         rc = EXIT_INTERNAL;
         goto out;
+    }
+    for (size_t r = 0; r < ca_n_rules; r++) {
+        int failed = 0;
+        if (ca_rules[r]->prepare)
+            shared[r] = ca_rules[r]->prepare(&cfg, convs, n_convs, &failed);
+        if (failed) {
+            rc = EXIT_INTERNAL;
+            goto out;
+        }
     }
     atomic_size_t next = 0;
     int started = 0;
@@ -624,6 +640,7 @@ int ca_run(const ca_run_opts *o)
         w->next = &next;
         w->period_start = pstart;
         w->period_end = pend;
+        w->shared = shared;
         ca_findings_init(&w->out);
         if (jobs == 1) {
             run_worker(w);
@@ -724,6 +741,10 @@ out:
         for (int k = 0; k < jobs; k++)
             ca_findings_free(&workers[k].out);
     ca_free(workers);
+    for (size_t r = 0; shared && r < ca_n_rules; r++)
+        if (shared[r] && ca_rules[r]->release)
+            ca_rules[r]->release(shared[r]);
+    ca_free(shared);
     ca_free(convs);
     ca_free(evs);
     ca_free(inputs);

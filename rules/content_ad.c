@@ -184,4 +184,4 @@ static int ad_event(ca_rule_ctx *ctx, void *state, size_t i)
 }
 
 const ca_rule ca_rule_content_ad = {
-    "content.ad", "4.2.3", "content", CA_SEV_MAJOR, 0, NULL, ad_event, NULL, NULL};
+    "content.ad", "4.2.3", "content", CA_SEV_MAJOR, 0, NULL, ad_event, NULL, NULL, NULL, NULL};

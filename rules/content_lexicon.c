@@ -43,7 +43,7 @@ static int lexicon_event(ca_rule_ctx *ctx, size_t i, const ca_rule *rule, int le
         (void)state;                                                                      \
         return lexicon_event(ctx, i, &sym, lex);                                          \
     }                                                                                     \
-    const ca_rule sym = {id, clause, cls, sev, 0, NULL, sym##_event, NULL, NULL};
+    const ca_rule sym = {id, clause, cls, sev, 0, NULL, sym##_event, NULL, NULL, NULL, NULL};
 
 LEXICON_RULE(ca_rule_redline_politics, "redline.politics", "4.2.5.1", "redline", CA_SEV_CRITICAL,
              CA_LEX_POLITICS)

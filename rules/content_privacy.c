@@ -52,4 +52,4 @@ static int privacy_event(ca_rule_ctx *ctx, void *state, size_t i)
 }
 
 const ca_rule ca_rule_content_privacy = {
-    "content.privacy", "4.2.1", "content", CA_SEV_MAJOR, 0, NULL, privacy_event, NULL, NULL};
+    "content.privacy", "4.2.1", "content", CA_SEV_MAJOR, 0, NULL, privacy_event, NULL, NULL, NULL, NULL};

@@ -7,6 +7,7 @@
 extern const ca_rule ca_rule_content_privacy;
 extern const ca_rule ca_rule_content_offtopic;
 extern const ca_rule ca_rule_content_ad;
+extern const ca_rule ca_rule_content_forward;
 extern const ca_rule ca_rule_redline_politics;
 extern const ca_rule ca_rule_redline_religion;
 extern const ca_rule ca_rule_redline_porn;
@@ -14,7 +15,7 @@ extern const ca_rule ca_rule_redline_violence;
 extern const ca_rule ca_rule_redline_abuse;
 
 const ca_rule *const ca_rules[] = {
-    &ca_rule_content_privacy,  &ca_rule_content_offtopic, &ca_rule_content_ad,
+    &ca_rule_content_privacy,  &ca_rule_content_offtopic, &ca_rule_content_ad, &ca_rule_content_forward,
     &ca_rule_redline_politics, &ca_rule_redline_religion, &ca_rule_redline_porn,
     &ca_rule_redline_violence, &ca_rule_redline_abuse,
 };

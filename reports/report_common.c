@@ -164,22 +164,6 @@ int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size
     return 0;
 }
 
-typedef struct sender_ref {
-    const ca_event *ev;
-    size_t pos;
-} sender_ref;
-
-static int cmp_sender_ref(const void *pa, const void *pb)
-{
-    const sender_ref *a = pa, *b = pb;
-    int c = strcmp0(a->ev->platform, b->ev->platform);
-    if (!c)
-        c = strcmp0(a->ev->sender, b->ev->sender);
-    if (c)
-        return c;
-    return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
 static int cmp_unresolved(const void *pa, const void *pb)
 {
     const ca_unresolved *a = pa, *b = pb;
@@ -199,45 +183,60 @@ static int unresolved_in(const ca_event *e, int64_t from_ms, int64_t to_ms)
 int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
                           ca_unresolved **out, size_t *n)
 {
+    /* counted in a hash table keyed by (platform, sender): a million
+     * unresolved messages from a few thousand senders cost one pass */
     *out = NULL;
     *n = 0;
-    size_t total = imp ? ca_import_count(imp) : 0, m = 0;
-    for (size_t i = 0; i < total; i++)
-        m += unresolved_in(ca_import_event(imp, i), from_ms, to_ms);
-    if (!m)
-        return 0;
-    sender_ref *refs = ca_malloc(m * sizeof *refs);
-    if (!refs)
+    size_t total = imp ? ca_import_count(imp) : 0, rows = 0, cap = 256;
+    ca_unresolved *u = ca_calloc(cap, sizeof *u);
+    if (!u)
         return -1;
-    m = 0;
     for (size_t i = 0; i < total; i++) {
         const ca_event *e = ca_import_event(imp, i);
-        if (unresolved_in(e, from_ms, to_ms))
-            refs[m++] = (sender_ref){e, i};
-    }
-    qsort(refs, m, sizeof *refs, cmp_sender_ref);
-    size_t rows = 0;
-    for (size_t i = 0; i < m; i++)
-        rows += i == 0 || strcmp0(refs[i - 1].ev->platform, refs[i].ev->platform) != 0 ||
-                strcmp0(refs[i - 1].ev->sender, refs[i].ev->sender) != 0;
-    ca_unresolved *u = ca_calloc(rows, sizeof *u);
-    if (!u) {
-        ca_free(refs);
-        return -1;
-    }
-    size_t r = 0;
-    for (size_t i = 0; i < m; i++) {
-        const ca_event *e = refs[i].ev;
-        if (r && strcmp0(u[r - 1].platform, e->platform) == 0 &&
-            strcmp0(u[r - 1].sender, e->sender) == 0) {
-            u[r - 1].messages++;
+        if (!unresolved_in(e, from_ms, to_ms))
             continue;
+        if ((rows + 1) * 2 > cap) {
+            size_t nc = cap * 2;
+            ca_unresolved *nu = ca_calloc(nc, sizeof *nu);
+            if (!nu) {
+                ca_free(u);
+                return -1;
+            }
+            for (size_t k = 0; k < cap; k++) {
+                if (!u[k].messages)
+                    continue;
+                uint64_t h = ca_hash64(u[k].sender ? u[k].sender : "", u[k].sender ? strlen(u[k].sender) : 0,
+                                       ca_hash64(u[k].platform, strlen(u[k].platform), 0));
+                size_t j = h & (nc - 1);
+                while (nu[j].messages)
+                    j = (j + 1) & (nc - 1);
+                nu[j] = u[k];
+            }
+            ca_free(u);
+            u = nu;
+            cap = nc;
         }
-        u[r++] = (ca_unresolved){e->platform, e->sender, e->sender_name, 1};
+        uint64_t h = ca_hash64(e->sender ? e->sender : "", e->sender ? strlen(e->sender) : 0,
+                               ca_hash64(e->platform, strlen(e->platform), 0));
+        size_t j = h & (cap - 1);
+        while (u[j].messages && (strcmp0(u[j].platform, e->platform) || strcmp0(u[j].sender, e->sender)))
+            j = (j + 1) & (cap - 1);
+        if (!u[j].messages) {
+            u[j] = (ca_unresolved){e->platform, e->sender, e->sender_name, 0};
+            rows++;
+        }
+        u[j].messages++;
     }
-    ca_free(refs);
-    qsort(u, rows, sizeof *u, cmp_unresolved);
+    size_t m = 0;
+    for (size_t k = 0; k < cap; k++)
+        if (u[k].messages)
+            u[m++] = u[k];
+    if (!m) {
+        ca_free(u);
+        return 0;
+    }
+    qsort(u, m, sizeof *u, cmp_unresolved);
     *out = u;
-    *n = rows;
+    *n = m;
     return 0;
 }

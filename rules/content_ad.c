@@ -36,6 +36,8 @@ static const char *const tlds[] = {".com", ".cn", ".net", ".org", ".top", ".xyz"
  * returns 1 with its span. */
 static int foreign_link(const ca_config *cfg, const char *t, size_t n, size_t *a, size_t *b)
 {
+    if (!memchr(t, '.', n)) /* no host without a dot: most chat lines */
+        return 0;
     for (size_t i = 0; i < n; i++) {
         size_t host = i;
         int scheme = 0;

@@ -7,7 +7,9 @@
 # CSVs, 300 groups, 2 000 employees) unless build/bench/ already holds one
 # of that size, then measures in the same run:
 #   unzip     unzip -p corpus.zip > /dev/null          (decompression alone)
-#   chataudit chataudit import [-j N] -o /dev/null corpus.zip
+#   import    chataudit import -o /dev/null corpus.zip
+#   run-j1    chataudit run -c samples/config -j 1 corpus.zip (reports in build/bench/run)
+#   run-jN    the same with -j N (default 2)
 # and prints for each the wall time, messages/s, MB/s of the zip and of the
 # CSV it holds, peak RSS, and the ratio to the baseline.
 #
@@ -124,9 +126,12 @@ measure() {
 }
 
 measure unzip unzip -p "$corpus"
-jopt=()
-[ -n "$threads" ] && jopt=(-j "$threads")
-measure chataudit "$bin" import "${jopt[@]}" -o /dev/null --quiet "$corpus"
+measure import "$bin" import -o /dev/null --quiet "$corpus"
+# the audit run, with the sample configuration (roster, lexicons), at one
+# thread and at the -j given (default 2) — SPEC §11 compares the two
+rundir=$benchdir/run
+measure run-j1 "$bin" run -c "$root/samples/config" -o "$rundir" -j 1 --quiet "$corpus"
+measure "run-j${threads:-2}" "$bin" run -c "$root/samples/config" -o "$rundir" -j "${threads:-2}" --quiet "$corpus"
 
 printf '\ncorpus %s: %d messages, %.1f MB zip, %.1f MB CSV%s\n\n' "$corpus" "$n" \
     "$(awk -v b="$zip_bytes" 'BEGIN { print b / 1e6 }')" \

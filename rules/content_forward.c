@@ -68,9 +68,11 @@ static posting *slot(fwd_index *x, uint64_t h, int create)
     size_t j = h & (x->cap - 1);
     while (x->table[j].hash && x->table[j].hash != h)
         j = (j + 1) & (x->cap - 1);
-    if (!x->table[j].hash && !create)
-        return NULL;
-    x->table[j].hash = h;
+    if (!x->table[j].hash) {
+        if (!create)
+            return NULL; /* lookups run on worker threads: never write */
+        x->table[j].hash = h;
+    }
     return &x->table[j];
 }
 

@@ -14,7 +14,7 @@
  *
  * --show-errors N prints up to N false positives and N false negatives,
  * each false positive with the terms of the rule's lexicon that occur in
- * its normalized text ("[allowed]" when an allow term covers the hit): for
+ * its normalized text ("allowed" when an allow term covers the hit): for
  * curating lexicons.  The texts are the evaluation set's: never commit them.
  *
  * Exit status: 0 measured, 1 the CSV or the configuration could not be
@@ -49,16 +49,16 @@ static void usage(FILE *f)
           f);
 }
 
+/* Fills o from the command line: 0, 1 for --help, -1 on a bad argument
+ * (the message is on stderr). */
 static int parse_args(int argc, char **argv, opts *o)
 {
     memset(o, 0, sizeof *o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            usage(stdout);
-            exit(0);
-        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            return 1;
         if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0)
             slot = &o->config;
         else if (strcmp(a, "--rule") == 0)
@@ -72,8 +72,10 @@ static int parse_args(int argc, char **argv, opts *o)
         else if (strcmp(a, "--positive") == 0)
             slot = &o->positive;
         else if (strcmp(a, "--show-errors") == 0) {
-            if (i + 1 >= argc)
-                goto missing;
+            if (i + 1 >= argc) {
+                fprintf(stderr, "eval_lexicon: %s needs a value\n", a);
+                return -1;
+            }
             char *end;
             errno = 0;
             o->show_errors = strtol(argv[++i], &end, 10);
@@ -86,8 +88,10 @@ static int parse_args(int argc, char **argv, opts *o)
             fprintf(stderr, "eval_lexicon: unknown argument: %s\n", a);
             return -1;
         }
-        if (i + 1 >= argc)
-            goto missing;
+        if (i + 1 >= argc) {
+            fprintf(stderr, "eval_lexicon: %s needs a value\n", a);
+            return -1;
+        }
         *slot = argv[++i];
     }
     if (!o->config || !o->rule || !o->csv || !o->text_col || !o->label_col || !o->positive) {
@@ -96,9 +100,6 @@ static int parse_args(int argc, char **argv, opts *o)
         return -1;
     }
     return 0;
-missing:
-    fprintf(stderr, "eval_lexicon: %s needs a value\n", argv[argc - 1]);
-    return -1;
 }
 
 /* Whether rule id matches one entry of the comma list spec (an entry
@@ -297,15 +298,17 @@ typedef struct shown {
     size_t n;
 } shown;
 
+/* Keeps a copy of text in s while s holds fewer than max (a failed
+ * allocation only loses the example). */
 static void keep(shown *s, long max, const char *text)
 {
     if ((long)s->n >= max)
         return;
-    char **nv = realloc(s->v, (s->n + 1) * sizeof *nv);
+    char **nv = ca_realloc(s->v, (s->n + 1) * sizeof *nv);
     if (!nv)
         return;
     s->v = nv;
-    s->v[s->n] = strdup(text);
+    s->v[s->n] = ca_strdup(text);
     if (s->v[s->n])
         s->n++;
 }
@@ -313,9 +316,10 @@ static void keep(shown *s, long max, const char *text)
 int main(int argc, char **argv)
 {
     opts o;
-    if (parse_args(argc, argv, &o) != 0) {
-        usage(stderr);
-        return 2;
+    int pa = parse_args(argc, argv, &o);
+    if (pa != 0) {
+        usage(pa > 0 ? stdout : stderr);
+        return pa > 0 ? 0 : 2;
     }
     size_t raw_len = 0;
     unsigned char *raw = read_file(o.csv, &raw_len);
@@ -463,10 +467,10 @@ int main(int argc, char **argv)
         }
     }
     for (size_t i = 0; i < fps.n; i++)
-        free(fps.v[i]);
+        ca_free(fps.v[i]);
     for (size_t i = 0; i < fns.n; i++)
-        free(fns.v[i]);
-    free(fps.v);
-    free(fns.v);
+        ca_free(fns.v[i]);
+    ca_free(fps.v);
+    ca_free(fns.v);
     return status;
 }

@@ -191,6 +191,8 @@ typedef struct walker {
     int warned;            /* some part could not be read */
     int stop;              /* the callback returned CA_FATAL */
     int over;              /* the total limit was hit: rest of INPUT skipped */
+    struct archive *top;   /* the archive read from disk now, for progress */
+    uint64_t top_base;     /* bytes_in before it */
 } walker;
 
 static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap) CA_PRINTF(3, 0);
@@ -275,7 +277,8 @@ static void deliver(walker *w, const unsigned char *data, size_t len, int depth,
                     const char *name)
 {
     static const unsigned char empty[1] = {0};
-    ca_raw_entry e = {w->path, name, data ? data : empty, len, depth};
+    uint64_t done = w->top ? w->top_base + (uint64_t)archive_filter_bytes(w->top, -1) : w->bytes_in;
+    ca_raw_entry e = {w->path, name, data ? data : empty, len, depth, done};
     if (w->loc)
         uselocale(w->old_loc);
     ca_status st = w->fn(w->ud, &e);
@@ -795,8 +798,12 @@ static void walk_file(walker *w, const char *name, int *fatal)
             *fatal = 1;
         } else {
             struct archive *a = open_archive(w, fd, NULL, 0, is_compressed_stream(prefix, got));
-            if (a)
+            if (a) {
+                w->top = a;
+                w->top_base = w->bytes_in - (uint64_t)st.st_size;
                 walk_archive(w, a, 1, (uint64_t)st.st_size, name);
+                w->top = NULL;
+            }
         }
         close(fd);
         return;

@@ -42,6 +42,8 @@ struct ca_import {
     uint64_t seq;
     ca_sink sink;
     int oom;
+    void (*progress)(void *ud, uint64_t input_done, size_t events);
+    void *progress_ud;
     /* test sink */
     char last_msg[512];
     size_t n_msgs;
@@ -337,7 +339,16 @@ static ca_status on_entry(void *ud, const ca_raw_entry *e)
 {
     ca_import *imp = ud;
     ca_status st = import_entry(imp, e->path, e->name, e->data, e->len);
+    if (imp->progress)
+        imp->progress(imp->progress_ud, e->input_done, imp->n_events);
     return st == CA_FATAL ? CA_FATAL : CA_OK;
+}
+
+void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done, size_t events),
+                            void *ud)
+{
+    imp->progress = fn;
+    imp->progress_ud = ud;
 }
 
 ca_status ca_import_input(ca_import *imp, const char *input)

@@ -41,6 +41,12 @@ void ca_import_free(ca_import *imp);
  * or memory ran out. */
 ca_status ca_import_input(ca_import *imp, const char *input);
 
+/* Calls fn after every entry with the bytes of the current INPUT read so
+ * far and the events imported so far (for a progress line). */
+void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done,
+                                                       size_t events),
+                            void *ud);
+
 /* Reads one entry from memory (tests, fuzzers): path is its display path. */
 ca_status ca_import_buffer(ca_import *imp, const char *path,
                            const unsigned char *data, size_t len);

@@ -32,6 +32,7 @@ typedef struct ca_raw_entry {
     const unsigned char *data;
     size_t len;
     int depth;          /* 0 for a plain file, 1 inside one archive, ... */
+    uint64_t input_done; /* bytes of the INPUT read from disk so far (progress) */
 } ca_raw_entry;
 
 /* Returns CA_OK to go on, CA_FATAL to stop the whole walk. */

@@ -44,6 +44,12 @@ long ca_alloc_count(void);
 int ca_starts_with(const char *s, const char *prefix);
 int ca_ends_with(const char *s, const char *suffix);
 
+/* strcmp that orders NULL before every string and equals two NULLs. */
+int ca_strcmp0(const char *a, const char *b);
+/* Trims spaces and tabs at both ends and CR at the end, in place;
+ * returns the first kept character. */
+char *ca_trim(char *s);
+
 /* 64-bit FNV-1a of n bytes; stable across runs and machines. */
 uint64_t ca_hash64(const void *p, size_t n, uint64_t seed);
 

@@ -2,6 +2,7 @@
  * charset.c — bytes of an export to UTF-8 (SPEC §3 "Charset").
  */
 #include <errno.h>
+#include <stdio.h>
 #include <iconv.h>
 #include <string.h>
 #include "buf.h"
@@ -217,4 +218,28 @@ ca_status ca_decode(const unsigned char *raw, size_t n, ca_text *out)
     }
     ca_free(gb.data);
     return ca_decode_as(raw, n, "UTF-8", out);
+}
+
+char *ca_read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    ca_buf b = CA_BUF_INIT;
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        ca_buf_put(&b, tmp, n);
+    int failed = ferror(f);
+    fclose(f);
+    ca_text t = {0};
+    if (b.oom || failed ||
+        ca_decode((const unsigned char *)ca_buf_cstr(&b), b.len, &t) != CA_OK) {
+        ca_buf_free(&b);
+        errno = failed ? EIO : ENOMEM;
+        return NULL;
+    }
+    ca_buf_free(&b);
+    *len = t.len;
+    return t.data;
 }

@@ -28,6 +28,11 @@ ca_status ca_decode(const unsigned char *raw, size_t n, ca_text *out);
 ca_status ca_decode_as(const unsigned char *raw, size_t n, const char *cs,
                        ca_text *out);
 
+/* Reads the file at path whole and decodes it as ca_decode does.  Returns
+ * the UTF-8 text (ca_free it) and *len, or NULL with errno set (ENOENT for
+ * a missing file, EIO for a read error, ENOMEM). */
+char *ca_read_text(const char *path, size_t *len);
+
 /* Returns the number of bytes of the valid UTF-8 sequence at s (1-4), or 0
  * if s[0..n) does not start with one. */
 int ca_utf8_seq_len(const unsigned char *s, size_t n);

@@ -45,44 +45,6 @@ void ca_config_free(ca_config *c)
 }
 
 /* Reads a whole file, decoded to UTF-8.  NULL (errno set) on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    ca_buf b = CA_BUF_INIT;
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        ca_buf_put(&b, tmp, n);
-    int failed = ferror(f);
-    fclose(f);
-    if (b.oom || failed) {
-        ca_buf_free(&b);
-        errno = failed ? EIO : ENOMEM;
-        return NULL;
-    }
-    ca_text t;
-    if (ca_decode((const unsigned char *)ca_buf_cstr(&b), b.len, &t) != CA_OK) {
-        ca_buf_free(&b);
-        errno = ENOMEM;
-        return NULL;
-    }
-    ca_buf_free(&b);
-    *len = t.len;
-    return t.data;
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
 static char *join_path(const char *dir, const char *file)
 {
     if (file[0] == '/')
@@ -101,7 +63,7 @@ static const char *const group_cols_zh[] = {
 static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = ca_read_text(path, &len);
     if (!text) {
         if (errno == ENOENT)
             return CA_OK; /* optional for import */
@@ -133,7 +95,7 @@ static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
             for (size_t k = 0; k < CA_ARRAY_LEN(group_cols); k++) {
                 col[k] = -1;
                 for (size_t i = 0; i < nf; i++) {
-                    const char *h = trim(f[i]);
+                    const char *h = ca_trim(f[i]);
                     if (strcmp(h, group_cols[k]) == 0 || strcmp(h, group_cols_zh[k]) == 0)
                         col[k] = (int)i;
                 }
@@ -158,7 +120,7 @@ static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
         char **dst[] = {&g->platform, &g->group_id, &g->name, &g->category, &g->department,
                         &g->owner_id, &g->admins, &g->created_by, &g->authorized_by};
         for (size_t k = 0; k < CA_ARRAY_LEN(group_cols); k++)
-            if (!(*dst[k] = ca_strdup(col[k] >= 0 && (size_t)col[k] < nf ? trim(f[col[k]]) : "")))
+            if (!(*dst[k] = ca_strdup(col[k] >= 0 && (size_t)col[k] < nf ? ca_trim(f[col[k]]) : "")))
                 st = CA_FATAL;
         g->line = line;
         if (st == CA_FATAL)
@@ -179,7 +141,7 @@ static int cmp_holiday(const void *a, const void *b)
 static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = ca_read_text(path, &len);
     if (!text) {
         if (errno == ENOENT)
             return CA_OK; /* no holidays: weekdays only */
@@ -210,12 +172,12 @@ static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
             continue;
         if (header) {
             header = 0;
-            if (nf >= 2 && (strcmp(trim(f[0]), "date") == 0 || strcmp(trim(f[0]), "日期") == 0))
+            if (nf >= 2 && (strcmp(ca_trim(f[0]), "date") == 0 || strcmp(ca_trim(f[0]), "日期") == 0))
                 continue;
         }
         int64_t ms;
-        const char *date = nf ? trim(f[0]) : "";
-        const char *kind = nf > 1 ? trim(f[1]) : "";
+        const char *date = nf ? ca_trim(f[0]) : "";
+        const char *kind = nf > 1 ? ca_trim(f[1]) : "";
         if (ca_time_parse(date, strlen(date), 0, &ms, NULL) != 0 || strchr(date, ':')) {
             ca_diag_add(diag, CA_DIAG_ERROR, path, line,
                         "expected a date YYYY-MM-DD, found \"%s\"; row skipped", date);
@@ -240,7 +202,7 @@ static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
         }
         c->holidays = nh;
         nh[c->n_holidays] = (ca_holiday){ms / 86400000, workday,
-                                         ca_strdup(nf > 2 ? trim(f[2]) : ""), line};
+                                         ca_strdup(nf > 2 ? ca_trim(f[2]) : ""), line};
         if (!nh[c->n_holidays].name) {
             st = CA_FATAL;
             break;
@@ -293,7 +255,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         return CA_FATAL;
     }
     size_t len;
-    char *text = slurp(ini, &len);
+    char *text = ca_read_text(ini, &len);
     if (!text && errno != ENOENT) {
         ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "cannot read: %s", strerror(errno));
         st = CA_FAILED;
@@ -306,7 +268,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
         if (nl)
             *nl = '\0';
         line++;
-        char *s = trim(p);
+        char *s = ca_trim(p);
         p = nl ? nl + 1 : p + strlen(p);
         if (!*s || *s == '#' || *s == ';')
             continue;
@@ -318,7 +280,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
                 continue;
             }
             *e = '\0';
-            snprintf(section, sizeof section, "%s", trim(s + 1));
+            snprintf(section, sizeof section, "%s", ca_trim(s + 1));
             section_ok = ca_policy_known_section(section);
             if (!section_ok) {
                 ca_diag_add(diag, CA_DIAG_ERROR, ini, line, "unknown section [%s]; did you mean [%s]?",
@@ -341,7 +303,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
             continue;
         }
         *eq = '\0';
-        char *k = trim(s), *v = trim(eq + 1);
+        char *k = ca_trim(s), *v = ca_trim(eq + 1);
         ca_status r = ca_policy_set(&c->policy, section, k, v, ini, line, diag);
         if (r == CA_FATAL)
             st = CA_FATAL;
@@ -355,15 +317,15 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
                 a[n] = '\0';
                 char *eqs = strchr(a, '=');
                 if (!eqs) {
-                    if (*trim(a)) {
+                    if (*ca_trim(a)) {
                         ca_diag_add(diag, CA_DIAG_ERROR, ini, line,
                                     "[nickname] department_aliases: expected alias=department, found '%s'",
-                                    trim(a));
+                                    ca_trim(a));
                         st = CA_FAILED;
                     }
                 } else {
                     *eqs = '\0';
-                    if (ca_roster_add_dept_alias(c->roster, trim(a), trim(eqs + 1)) < 0)
+                    if (ca_roster_add_dept_alias(c->roster, ca_trim(a), ca_trim(eqs + 1)) < 0)
                         st = CA_FATAL;
                 }
                 a[n] = save;
@@ -508,9 +470,9 @@ size_t ca_config_check(const ca_config *c, ca_diag *diag)
             if (n && n < sizeof id) {
                 memcpy(id, a, n);
                 id[n] = '\0';
-                if (!ca_roster_by_id(r, trim(id)))
+                if (!ca_roster_by_id(r, ca_trim(id)))
                     ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line,
-                                "admin %s is not in the roster", trim(id));
+                                "admin %s is not in the roster", ca_trim(id));
             }
             a += n + (a[n] == ';');
         }

@@ -53,38 +53,27 @@ int ca_findings_merge(ca_findings *dst, ca_findings *src)
     return 0;
 }
 
-static int strcmp0(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
 static int cmp_finding(const void *pa, const void *pb)
 {
     const ca_finding *a = pa, *b = pb;
     int c;
     if (a->time_ms != b->time_ms)
         return a->time_ms < b->time_ms ? -1 : 1;
-    if ((c = strcmp0(a->rule, b->rule)) != 0)
+    if ((c = ca_strcmp0(a->rule, b->rule)) != 0)
         return c;
-    if ((c = strcmp0(a->conv ? a->conv->platform : NULL, b->conv ? b->conv->platform : NULL)) != 0)
+    if ((c = ca_strcmp0(a->conv ? a->conv->platform : NULL, b->conv ? b->conv->platform : NULL)) != 0)
         return c;
-    if ((c = strcmp0(a->conv ? a->conv->id : NULL, b->conv ? b->conv->id : NULL)) != 0)
+    if ((c = ca_strcmp0(a->conv ? a->conv->id : NULL, b->conv ? b->conv->id : NULL)) != 0)
         return c;
-    if ((c = strcmp0(a->person_id, b->person_id)) != 0)
+    if ((c = ca_strcmp0(a->person_id, b->person_id)) != 0)
         return c;
-    if ((c = strcmp0(a->message_id, b->message_id)) != 0)
+    if ((c = ca_strcmp0(a->message_id, b->message_id)) != 0)
         return c;
-    if ((c = strcmp0(a->src_path, b->src_path)) != 0)
+    if ((c = ca_strcmp0(a->src_path, b->src_path)) != 0)
         return c;
     if (a->src_line != b->src_line)
         return a->src_line < b->src_line ? -1 : 1;
-    return strcmp0(a->detail, b->detail);
+    return ca_strcmp0(a->detail, b->detail);
 }
 
 void ca_findings_finalize(ca_findings *f)

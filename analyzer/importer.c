@@ -375,30 +375,19 @@ ca_status ca_import_buffer(ca_import *imp, const char *path, const unsigned char
 
 /* -------------------------------------------------------------- finish */
 
-static int strcmp0(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
 static int cmp_events(const void *pa, const void *pb)
 {
     const ca_event *a = *(ca_event *const *)pa, *b = *(ca_event *const *)pb;
     int c;
-    if ((c = strcmp0(a->platform, b->platform)) != 0)
+    if ((c = ca_strcmp0(a->platform, b->platform)) != 0)
         return c;
-    if ((c = strcmp0(a->conv, b->conv)) != 0)
+    if ((c = ca_strcmp0(a->conv, b->conv)) != 0)
         return c;
     if (a->time_ms != b->time_ms)
         return a->time_ms < b->time_ms ? -1 : 1;
     /* Same instant: keep the order of the source, whatever the order in
      * which the inputs were named. */
-    if ((c = strcmp0(a->src_path, b->src_path)) != 0)
+    if ((c = ca_strcmp0(a->src_path, b->src_path)) != 0)
         return c;
     if (a->src_line != b->src_line)
         return a->src_line < b->src_line ? -1 : 1;
@@ -431,8 +420,8 @@ static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end)
             if (m->kind != CA_KIND_MESSAGE || !m->id || !m->text ||
                 strcmp(m->text, q->quote_text) != 0)
                 continue;
-            if (!q->quote_sender || strcmp0(q->quote_sender, m->sender_name) == 0 ||
-                strcmp0(q->quote_sender, m->sender) == 0) {
+            if (!q->quote_sender || ca_strcmp0(q->quote_sender, m->sender_name) == 0 ||
+                ca_strcmp0(q->quote_sender, m->sender) == 0) {
                 by_text = m;
                 break;
             }
@@ -460,9 +449,9 @@ static int cmp_by_id(const void *pa, const void *pb)
 {
     const ca_event *a = *(ca_event *const *)pa, *b = *(ca_event *const *)pb;
     int c;
-    if ((c = strcmp0(a->platform, b->platform)) != 0)
+    if ((c = ca_strcmp0(a->platform, b->platform)) != 0)
         return c;
-    if ((c = strcmp0(a->conv, b->conv)) != 0)
+    if ((c = ca_strcmp0(a->conv, b->conv)) != 0)
         return c;
     if ((c = strcmp(a->id, b->id)) != 0)
         return c;
@@ -507,10 +496,10 @@ static void mark_single_source(ca_import *imp)
         }
         /* equal strings at different addresses end the run early: then
          * the run is simply not marked, which is always safe */
-        if (one && (j == n || strcmp0(imp->order[j]->conv, imp->order[i]->conv) != 0 ||
-                    strcmp0(imp->order[j]->platform, imp->order[i]->platform) != 0) &&
-            (i == 0 || strcmp0(imp->order[i - 1]->conv, imp->order[i]->conv) != 0 ||
-             strcmp0(imp->order[i - 1]->platform, imp->order[i]->platform) != 0))
+        if (one && (j == n || ca_strcmp0(imp->order[j]->conv, imp->order[i]->conv) != 0 ||
+                    ca_strcmp0(imp->order[j]->platform, imp->order[i]->platform) != 0) &&
+            (i == 0 || ca_strcmp0(imp->order[i - 1]->conv, imp->order[i]->conv) != 0 ||
+             ca_strcmp0(imp->order[i - 1]->platform, imp->order[i]->platform) != 0))
             for (size_t k = i; k < j; k++)
                 imp->order[k]->flags |= CA_EV_ONE_SRC;
         i = j;
@@ -538,8 +527,8 @@ static ca_status mark_duplicates(ca_import *imp)
     qsort(by_id, n, sizeof *by_id, cmp_by_id);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
-        while (j < n && strcmp0(by_id[j]->conv, by_id[i]->conv) == 0 &&
-               strcmp0(by_id[j]->platform, by_id[i]->platform) == 0 &&
+        while (j < n && ca_strcmp0(by_id[j]->conv, by_id[i]->conv) == 0 &&
+               ca_strcmp0(by_id[j]->platform, by_id[i]->platform) == 0 &&
                strcmp(by_id[j]->id, by_id[i]->id) == 0)
             j++;
         for (size_t k = i + 1; k < j; k++)
@@ -601,8 +590,8 @@ static uint64_t content_hash(const ca_event *e)
  * records that both carry a platform message id are left to the id. */
 static int same_content(const ca_event *a, const ca_event *b, int by_id)
 {
-    if (a->kind != b->kind || a->type != b->type || strcmp0(a->platform, b->platform) ||
-        strcmp0(a->conv, b->conv) || strcmp0(who(a), who(b)) || strcmp0(what(a), what(b)))
+    if (a->kind != b->kind || a->type != b->type || ca_strcmp0(a->platform, b->platform) ||
+        ca_strcmp0(a->conv, b->conv) || ca_strcmp0(who(a), who(b)) || ca_strcmp0(what(a), what(b)))
         return 0;
     if (by_id && real_id(a->id) && real_id(b->id))
         return 0;
@@ -697,7 +686,7 @@ ca_status ca_import_finish(ca_import *imp)
         }
         if (out > conv_start) {
             const ca_event *first = imp->order[conv_start];
-            if (strcmp0(first->platform, e->platform) != 0 || strcmp0(first->conv, e->conv) != 0) {
+            if (ca_strcmp0(first->platform, e->platform) != 0 || ca_strcmp0(first->conv, e->conv) != 0) {
                 link_quotes(imp, conv_start, out);
                 conv_start = out;
             }
@@ -751,19 +740,19 @@ static int cmp_unresolved(const void *pa, const void *pb)
     const unresolved *a = pa, *b = pb;
     if (a->messages != b->messages)
         return a->messages > b->messages ? -1 : 1;
-    int c = strcmp0(a->platform, b->platform);
+    int c = ca_strcmp0(a->platform, b->platform);
     if (!c)
-        c = strcmp0(a->sender, b->sender);
-    return c ? c : strcmp0(a->name, b->name);
+        c = ca_strcmp0(a->sender, b->sender);
+    return c ? c : ca_strcmp0(a->name, b->name);
 }
 
 static int cmp_unresolved_key(const void *pa, const void *pb)
 {
     const unresolved *a = pa, *b = pb;
-    int c = strcmp0(a->platform, b->platform);
+    int c = ca_strcmp0(a->platform, b->platform);
     if (!c)
-        c = strcmp0(a->sender, b->sender);
-    return c ? c : strcmp0(a->name, b->name);
+        c = ca_strcmp0(a->sender, b->sender);
+    return c ? c : ca_strcmp0(a->name, b->name);
 }
 
 /* Senders of messages that no roster entry matched, with their message
@@ -796,7 +785,7 @@ static void write_unresolved(const ca_import *imp, FILE *out)
     fprintf(out, "  Unresolved senders (%zu, not matched to the roster):\n", m);
     for (size_t k = 0; k < m && k < 100; k++) {
         fprintf(out, "    %s %s", u[k].platform, u[k].sender ? u[k].sender : "(no id)");
-        if (u[k].name && strcmp0(u[k].name, u[k].sender) != 0)
+        if (u[k].name && ca_strcmp0(u[k].name, u[k].sender) != 0)
             fprintf(out, " \"%s\"", u[k].name);
         fprintf(out, ": %zu message%s\n", u[k].messages, u[k].messages == 1 ? "" : "s");
     }

@@ -111,16 +111,6 @@ void ca_policy_free(ca_policy *p)
     }
 }
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-        *--e = '\0';
-    return s;
-}
-
 /* "HH:MM" → minutes; -1 if not a time of day. */
 static int hhmm(const char *s)
 {
@@ -155,14 +145,14 @@ static int parse_days(char *v)
     unsigned mask = 0;
     char *save = NULL;
     for (char *tok = strtok_r(v, ",，", &save); tok; tok = strtok_r(NULL, ",，", &save)) {
-        tok = trim(tok);
+        tok = ca_trim(tok);
         char *dash = strchr(tok, '-');
         if (!dash)
             dash = strstr(tok, "～");
         if (dash) {
             size_t dl = *dash == '-' ? 1 : strlen("～");
             *dash = '\0';
-            int a = day_index(trim(tok)), b = day_index(trim(dash + dl));
+            int a = day_index(ca_trim(tok)), b = day_index(ca_trim(dash + dl));
             if (a < 0 || b < 0)
                 return -1;
             for (int d = a;; d = (d + 1) % 7) {
@@ -191,7 +181,7 @@ static int set_list(ca_strlist *l, const char *v)
         char *item = ca_strndup(p, n);
         if (!item)
             return -1;
-        char *t = trim(item);
+        char *t = ca_trim(item);
         memmove(item, t, strlen(t) + 1);
         if (*item) {
             char **ni = ca_realloc(l->items, (l->n + 1) * sizeof *ni);
@@ -220,7 +210,7 @@ static const char *apply(ca_policy *p, const key_def *k, const char *value, int 
     void *f = (char *)p + k->offset;
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", value);
-    char *v = trim(buf);
+    char *v = ca_trim(buf);
     switch (k->type) {
     case T_STR: {
         char *s = ca_strdup(v);
@@ -286,12 +276,12 @@ static const char *apply(ca_policy *p, const key_def *k, const char *value, int 
         int n = 0;
         char *save = NULL;
         for (char *tok = strtok_r(v, ",，", &save); tok; tok = strtok_r(NULL, ",，", &save)) {
-            tok = trim(tok);
+            tok = ca_trim(tok);
             char *dash = strchr(tok, '-');
             if (!dash || n == 8)
                 return "ranges like 12:00-13:30 separated by commas (at most 8)";
             *dash = '\0';
-            int a = hhmm(trim(tok)), b = hhmm(trim(dash + 1));
+            int a = hhmm(ca_trim(tok)), b = hhmm(ca_trim(dash + 1));
             if (a < 0 || b < 0 || a >= b)
                 return "ranges like 12:00-13:30 separated by commas (at most 8)";
             r[n++] = (ca_time_range){a, b};

@@ -182,16 +182,6 @@ enum { C_ID, C_NAME, C_DEPT, C_LEVEL, C_HEAD, C_MGR, C_HIRE, C_LEAVE, C_WX, C_DT
 static const char *const levels[] = {"staff", "supervisor", "manager", "director", "vp", "gm"};
 static const char *const levels_zh[] = {"员工", "主管", "经理", "总监", "副总", "总经理"};
 
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-        *--e = '\0';
-    return s;
-}
-
 /* "YYYY-MM-DD" (also YYYY/M/D) → days; -1 empty; -2 bad. */
 static int64_t parse_day(const char *s)
 {
@@ -203,36 +193,12 @@ static int64_t parse_day(const char *s)
     return ms / 86400000;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    ca_buf b = CA_BUF_INIT;
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        ca_buf_put(&b, tmp, n);
-    int failed = ferror(f);
-    fclose(f);
-    ca_text t = {0};
-    if (b.oom || failed ||
-        ca_decode((const unsigned char *)ca_buf_cstr(&b), b.len, &t) != CA_OK) {
-        ca_buf_free(&b);
-        errno = failed ? EIO : ENOMEM;
-        return NULL;
-    }
-    ca_buf_free(&b);
-    *len = t.len;
-    return t.data;
-}
-
 static ca_status add_row(ca_roster *r, const char *path, long line, char **f, size_t nf,
                          const int *col, ca_diag *diag)
 {
     const char *v[C__N];
     for (int k = 0; k < C__N; k++)
-        v[k] = col[k] >= 0 && (size_t)col[k] < nf ? trim(f[col[k]]) : "";
+        v[k] = col[k] >= 0 && (size_t)col[k] < nf ? ca_trim(f[col[k]]) : "";
     if (!*v[C_ID] || !*v[C_NAME]) {
         ca_diag_add(diag, CA_DIAG_ERROR, path, line, "expected an employee_id and a name; row skipped");
         return CA_FAILED;
@@ -304,7 +270,7 @@ static ca_status add_row(ca_roster *r, const char *path, long line, char **f, si
             break;
         }
         e->aliases = na;
-        char *t = trim(a);
+        char *t = ca_trim(a);
         memmove(a, t, strlen(t) + 1);
         if (*a)
             e->aliases[e->n_aliases++] = a;
@@ -325,7 +291,7 @@ static ca_status add_row(ca_roster *r, const char *path, long line, char **f, si
 ca_status ca_roster_load(ca_roster *r, const char *path, ca_diag *diag)
 {
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = ca_read_text(path, &len);
     if (!text) {
         if (errno == ENOENT)
             return CA_EOF;
@@ -357,7 +323,7 @@ ca_status ca_roster_load(ca_roster *r, const char *path, ca_diag *diag)
             for (int k = 0; k < C__N; k++) {
                 col[k] = -1;
                 for (size_t i = 0; i < nf; i++) {
-                    const char *hname = trim(f[i]);
+                    const char *hname = ca_trim(f[i]);
                     if (!strcmp(hname, cols_en[k]) || !strcmp(hname, cols_zh[k]))
                         col[k] = (int)i;
                 }

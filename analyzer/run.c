@@ -153,8 +153,7 @@ static int period_bounds(const char *p, int tz, int64_t *start, int64_t *end)
 static void busiest_month(const ca_import *imp, int tz, char out[8])
 {
     int64_t best_key = -1;
-    size_t best = 0, count = 0;
-    int64_t key = -1;
+    size_t best = 0;
     /* events are sorted by conversation, not time: count per month in a
      * small table of (key, count) */
     struct { int64_t key; size_t n; } months[512];
@@ -166,7 +165,7 @@ static void busiest_month(const ca_import *imp, int tz, char out[8])
         int64_t days = (e->time_ms / 1000 + (int64_t)tz * 60) / 86400;
         int y, m, d;
         ca_civil_from_days(days, &y, &m, &d);
-        key = (int64_t)y * 12 + (m - 1);
+        int64_t key = (int64_t)y * 12 + (m - 1);
         size_t k;
         for (k = 0; k < nm && months[k].key != key; k++)
             ;
@@ -183,7 +182,6 @@ static void busiest_month(const ca_import *imp, int tz, char out[8])
             best = months[k].n;
             best_key = months[k].key;
         }
-    (void)count;
     if (best_key < 0) {
         snprintf(out, 8, "1970-01");
         return;
@@ -201,17 +199,6 @@ static void busiest_month(const ca_import *imp, int tz, char out[8])
 
 /* -------------------------------------------------------- conversations */
 
-static int strcmp0(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
 /* Splits the import's sorted events into conversations. */
 static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca_event ***evs_out,
                             size_t *n_out)
@@ -223,8 +210,8 @@ static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca
     size_t nc = 0;
     for (size_t i = 0; i < n; i++) {
         evs[i] = ca_import_event(imp, i);
-        if (i == 0 || strcmp0(evs[i]->conv, evs[i - 1]->conv) ||
-            strcmp0(evs[i]->platform, evs[i - 1]->platform))
+        if (i == 0 || ca_strcmp0(evs[i]->conv, evs[i - 1]->conv) ||
+            ca_strcmp0(evs[i]->platform, evs[i - 1]->platform))
             nc++;
     }
     ca_conv *convs = ca_calloc(nc ? nc : 1, sizeof *convs);
@@ -235,7 +222,7 @@ static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca
     size_t c = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
         const ca_event *e = evs[i];
-        if (i == 0 || strcmp0(e->conv, evs[i - 1]->conv) || strcmp0(e->platform, evs[i - 1]->platform)) {
+        if (i == 0 || ca_strcmp0(e->conv, evs[i - 1]->conv) || ca_strcmp0(e->platform, evs[i - 1]->platform)) {
             c++;
             convs[c].platform = e->platform;
             convs[c].id = e->conv;

@@ -56,16 +56,6 @@ int pc_first_line_commas(const char *head)
     return n;
 }
 
-char *pc_trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-        *--e = '\0';
-    return s;
-}
-
 const char *pc_conv_from_path(ca_sink *s, const ca_entry *e, const char *const *suffixes)
 {
     /* "<digits>@chatroom" anywhere in the path wins. */
@@ -95,7 +85,7 @@ const char *pc_conv_from_path(ca_sink *s, const ca_entry *e, const char *const *
 int pc_col(char **fields, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(pc_trim(fields[i]), name) == 0)
+        if (strcmp(ca_trim(fields[i]), name) == 0)
             return (int)i;
     return -1;
 }

@@ -49,7 +49,5 @@ int pc_first_line_commas(const char *head);
  * as a warning at line.  NULL on oom. */
 const char *pc_clean_str(ca_sink *s, long line, const char *p, size_t n);
 
-/* Trims ASCII blanks in place, returns s. */
-char *pc_trim(char *s);
 
 #endif

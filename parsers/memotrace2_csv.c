@@ -160,7 +160,7 @@ static ca_status m2_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     if (pc_time(s, line, pc_field(s, f, fl, nf, 3), &ev.time_ms, &flags) != 0)
         return CA_FAILED;
     ev.flags |= flags;
-    const char *label = pc_trim(f[1]);
+    const char *label = ca_trim(f[1]);
     const char *content = pc_field(s, f, fl, nf, 4);
     ca_status st;
     if (strcmp(label, "系统消息") == 0 || strcmp(label, "拍一拍") == 0) {

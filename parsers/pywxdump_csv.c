@@ -247,8 +247,8 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     ca_event ev = {0};
     ev.src_line = line;
     ev.id = pc_field(s, f, fl, nf, 1);
-    const char *label = pc_trim(f[2]);
-    int is_self = strcmp(pc_trim(f[3]), "1") == 0;
+    const char *label = ca_trim(f[2]);
+    int is_self = strcmp(ca_trim(f[3]), "1") == 0;
     const char *talker = pc_ifield(s, f, fl, nf, 4);
     const char *msg, *src, *when;
     if (c->kind == PW_WECLONE) {

@@ -52,17 +52,6 @@ const char *ca_rule_title(const char *rule, int *order)
     return NULL;
 }
 
-static int strcmp0(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
 static const char *person_key(const ca_finding *f)
 {
     return f->person_id ? f->person_id : f->person_name;
@@ -78,9 +67,9 @@ typedef struct keyed {
 static int cmp_keyed(const void *pa, const void *pb)
 {
     const keyed *a = pa, *b = pb;
-    int c = strcmp0(a->key, b->key);
+    int c = ca_strcmp0(a->key, b->key);
     if (!c)
-        c = strcmp0(a->person, b->person);
+        c = ca_strcmp0(a->person, b->person);
     if (c)
         return c;
     return a->f < b->f ? -1 : a->f > b->f;
@@ -94,7 +83,7 @@ static int cmp_rows_by_rule(const void *pa, const void *pb)
     ca_rule_title(b->first->rule, &ob);
     if (oa != ob)
         return oa < ob ? -1 : 1;
-    return strcmp0(a->first->rule, b->first->rule);
+    return ca_strcmp0(a->first->rule, b->first->rule);
 }
 
 static int cmp_rows_by_department(const void *pa, const void *pb)
@@ -102,7 +91,7 @@ static int cmp_rows_by_department(const void *pa, const void *pb)
     const ca_count *a = pa, *b = pb;
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
-    return strcmp0(a->first->department, b->first->department);
+    return ca_strcmp0(a->first->department, b->first->department);
 }
 
 static int cmp_rows_by_person(const void *pa, const void *pb)
@@ -110,7 +99,7 @@ static int cmp_rows_by_person(const void *pa, const void *pb)
     const ca_count *a = pa, *b = pb;
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
-    return strcmp0(person_key(a->first), person_key(b->first));
+    return ca_strcmp0(person_key(a->first), person_key(b->first));
 }
 
 int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size_t *n)
@@ -135,7 +124,7 @@ int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size
 
     size_t rows = 0;
     for (size_t i = 0; i < m; i++)
-        rows += i == 0 || strcmp0(k[i - 1].key, k[i].key) != 0;
+        rows += i == 0 || ca_strcmp0(k[i - 1].key, k[i].key) != 0;
     ca_count *c = rows ? ca_calloc(rows, sizeof *c) : NULL;
     if (rows && !c) {
         ca_free(k);
@@ -144,7 +133,7 @@ int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size
     size_t r = 0;
     for (size_t i = 0; i < m; i++) {
         const ca_finding *x = k[i].f;
-        int new_key = i == 0 || strcmp0(k[i - 1].key, k[i].key) != 0;
+        int new_key = i == 0 || ca_strcmp0(k[i - 1].key, k[i].key) != 0;
         if (new_key)
             c[r++].first = x;
         else if (x < c[r - 1].first)
@@ -152,7 +141,7 @@ int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size
         ca_count *row = &c[r - 1];
         row->n++;
         row->by_severity[(unsigned)x->severity <= CA_SEV_CRITICAL ? x->severity : CA_SEV_INFO]++;
-        if (k[i].person && (new_key || strcmp0(k[i - 1].person, k[i].person) != 0))
+        if (k[i].person && (new_key || ca_strcmp0(k[i - 1].person, k[i].person) != 0))
             row->persons++;
     }
     ca_free(k);
@@ -169,8 +158,8 @@ static int cmp_unresolved(const void *pa, const void *pb)
     const ca_unresolved *a = pa, *b = pb;
     if (a->messages != b->messages)
         return a->messages > b->messages ? -1 : 1;
-    int c = strcmp0(a->platform, b->platform);
-    return c ? c : strcmp0(a->sender, b->sender);
+    int c = ca_strcmp0(a->platform, b->platform);
+    return c ? c : ca_strcmp0(a->sender, b->sender);
 }
 
 static int unresolved_in(const ca_event *e, int64_t from_ms, int64_t to_ms)
@@ -219,7 +208,7 @@ int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
         uint64_t h = ca_hash64(e->sender ? e->sender : "", e->sender ? strlen(e->sender) : 0,
                                ca_hash64(e->platform, strlen(e->platform), 0));
         size_t j = h & (cap - 1);
-        while (u[j].messages && (strcmp0(u[j].platform, e->platform) || strcmp0(u[j].sender, e->sender)))
+        while (u[j].messages && (ca_strcmp0(u[j].platform, e->platform) || ca_strcmp0(u[j].sender, e->sender)))
             j = (j + 1) & (cap - 1);
         if (!u[j].messages) {
             u[j] = (ca_unresolved){e->platform, e->sender, e->sender_name, 0};

@@ -15,7 +15,48 @@ void ca_findings_free(ca_findings *f)
         ca_free(f->items[i].detail);
     }
     ca_free(f->items);
+    for (size_t i = 0; i < f->n_notes; i++)
+        ca_free(f->notes[i].text);
+    ca_free(f->notes);
+    ca_free(f->latency);
     memset(f, 0, sizeof *f);
+}
+
+/* Grows *items (of size elem) to hold one more; 0 or -1 on oom. */
+static int grow(void **items, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    void *ni = ca_realloc(*items, ncap * elem);
+    if (!ni)
+        return -1;
+    *items = ni;
+    *cap = ncap;
+    return 0;
+}
+
+int ca_findings_add_latency(ca_findings *f, const ca_latency *l)
+{
+    if (grow((void **)&f->latency, f->n_latency, &f->cap_latency, sizeof *l) < 0) {
+        f->oom = 1;
+        return -1;
+    }
+    f->latency[f->n_latency++] = *l;
+    return 0;
+}
+
+int ca_findings_add_note(ca_findings *f, ca_note *note)
+{
+    if (grow((void **)&f->notes, f->n_notes, &f->cap_notes, sizeof *note) < 0) {
+        ca_free(note->text);
+        note->text = NULL;
+        f->oom = 1;
+        return -1;
+    }
+    f->notes[f->n_notes++] = *note;
+    note->text = NULL;
+    return 0;
 }
 
 int ca_findings_add(ca_findings *f, ca_finding *fd)
@@ -50,7 +91,19 @@ int ca_findings_merge(ca_findings *dst, ca_findings *src)
             return -1;
         }
     src->n = 0;
-    return 0;
+    int rc = 0;
+    for (size_t i = 0; i < src->n_latency; i++)
+        if (rc == 0 && ca_findings_add_latency(dst, &src->latency[i]) < 0)
+            rc = -1;
+    src->n_latency = 0;
+    for (size_t i = 0; i < src->n_notes; i++) {
+        if (rc == 0 && ca_findings_add_note(dst, &src->notes[i]) < 0)
+            rc = -1;
+        ca_free(src->notes[i].text); /* NULL once moved */
+        src->notes[i].text = NULL;
+    }
+    src->n_notes = 0;
+    return rc;
 }
 
 static int cmp_finding(const void *pa, const void *pb)
@@ -76,8 +129,50 @@ static int cmp_finding(const void *pa, const void *pb)
     return ca_strcmp0(a->detail, b->detail);
 }
 
+static int cmp_conv(const ca_conv *a, const ca_conv *b)
+{
+    int c;
+    if ((c = ca_strcmp0(a ? a->platform : NULL, b ? b->platform : NULL)) != 0)
+        return c;
+    return ca_strcmp0(a ? a->id : NULL, b ? b->id : NULL);
+}
+
+static int cmp_latency(const void *pa, const void *pb)
+{
+    const ca_latency *a = pa, *b = pb;
+    int c;
+    if ((c = cmp_conv(a->conv, b->conv)) != 0)
+        return c;
+    if (a->asked_ms != b->asked_ms)
+        return a->asked_ms < b->asked_ms ? -1 : 1;
+    if (a->event_index != b->event_index)
+        return a->event_index < b->event_index ? -1 : 1;
+    if ((c = ca_strcmp0(a->rule, b->rule)) != 0)
+        return c;
+    return ca_strcmp0(a->responder_id, b->responder_id);
+}
+
+static int cmp_note(const void *pa, const void *pb)
+{
+    const ca_note *a = pa, *b = pb;
+    int c;
+    if ((c = cmp_conv(a->conv, b->conv)) != 0)
+        return c;
+    if (a->time_ms != b->time_ms)
+        return a->time_ms < b->time_ms ? -1 : 1;
+    if (a->event_index != b->event_index)
+        return a->event_index < b->event_index ? -1 : 1;
+    if ((c = ca_strcmp0(a->rule, b->rule)) != 0)
+        return c;
+    return ca_strcmp0(a->text, b->text);
+}
+
 void ca_findings_finalize(ca_findings *f)
 {
+    if (f->n_latency)
+        qsort(f->latency, f->n_latency, sizeof *f->latency, cmp_latency);
+    if (f->n_notes)
+        qsort(f->notes, f->n_notes, sizeof *f->notes, cmp_note);
     if (f->n)
         qsort(f->items, f->n, sizeof *f->items, cmp_finding);
     for (size_t i = 0; i < f->n; i++) {

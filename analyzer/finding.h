@@ -41,11 +41,52 @@ typedef struct ca_finding {
     long src_line;
 } ca_finding;
 
-/* A growable list of findings owned by one worker, merged at the end. */
+/* What became of a tracked message of the reply rules (SPEC §6.2). */
+typedef enum {
+    CA_LAT_MET = 0,     /* answered at or before the deadline */
+    CA_LAT_BREACHED,    /* answered after the deadline */
+    CA_LAT_UNANSWERED,  /* no reply by the end of the export, past the deadline */
+    CA_LAT_OPEN         /* the deadline lies after the end of the export */
+} ca_latency_status;
+
+/* One tracked message for one responsible person: a row of latency.csv. */
+typedef struct ca_latency {
+    const char *rule;           /* "reply.employee", "reply.leader", "reply.public" */
+    const ca_conv *conv;
+    size_t event_index;         /* the tracked message in conv->events */
+    const char *asker_id;       /* roster id, else the platform id */
+    int64_t asked_ms;
+    const char *message_id;     /* may be NULL */
+    const char *responder_id;   /* R: roster id of the responsible person */
+    int64_t deadline_ms;
+    int64_t answered_ms;        /* -1: no reply */
+    size_t answer_index;        /* the reply in conv->events, or (size_t)-1 */
+    const char *answered_by;    /* roster id of who answered, NULL for none */
+    long business_minutes;      /* to the reply, or to the end of the export */
+    ca_latency_status status;
+} ca_latency;
+
+/* A data-quality note a rule makes about a conversation: something it
+ * could not check, or a tracked message it could not judge.  Shown in the
+ * reports' data-quality sections, never a finding. */
+typedef struct ca_note {
+    const char *rule;           /* static string of the rule table */
+    const ca_conv *conv;
+    size_t event_index;         /* or (size_t)-1 for the whole conversation */
+    int64_t time_ms;            /* the event's time, or 0 */
+    char *text;                 /* owned */
+} ca_note;
+
+/* A growable list of findings (with the latency records and data-quality
+ * notes of the same rules) owned by one worker, merged at the end. */
 typedef struct ca_findings {
     ca_finding *items;
     size_t n, cap;
     int oom;
+    ca_latency *latency;
+    size_t n_latency, cap_latency;
+    ca_note *notes;
+    size_t n_notes, cap_notes;
 } ca_findings;
 
 void ca_findings_init(ca_findings *f);
@@ -53,10 +94,16 @@ void ca_findings_free(ca_findings *f);
 /* Appends a copy of *fd (taking ownership of its evidence and detail).
  * Returns 0, or -1 on out of memory (and frees them). */
 int ca_findings_add(ca_findings *f, ca_finding *fd);
-/* Moves every finding of src to the end of dst. */
+/* Appends a latency record (copied).  0, or -1 on out of memory. */
+int ca_findings_add_latency(ca_findings *f, const ca_latency *l);
+/* Appends a note (taking ownership of note->text, freed on failure).
+ * 0, or -1 on out of memory. */
+int ca_findings_add_note(ca_findings *f, ca_note *note);
+/* Moves every finding, latency record and note of src to the end of dst. */
 int ca_findings_merge(ca_findings *dst, ca_findings *src);
 /* Sorts into report order (time, rule, conversation, person, message) and
- * fills each id.  The order and the ids do not depend on thread count or
+ * fills each id; sorts the latency records (conversation, time, rule,
+ * responder) and notes (conversation, time, rule, text) the same way.  The order and the ids do not depend on thread count or
  * input order. */
 void ca_findings_finalize(ca_findings *f);
 

@@ -14,6 +14,7 @@
 #include "finding.h"
 #include "lexicon.h"
 #include "matcher.h"
+#include "membership.h"
 #include "normalize.h"
 
 /* The lexicons and lists the content rules use, loaded once (const). */
@@ -56,6 +57,8 @@ typedef struct ca_rule_ctx {
     size_t n_units;
     /* what the current rule's prepare() built over all conversations */
     const void *shared;
+    /* who is a member of the conversation when (built once per conversation) */
+    const ca_members *members;
 } ca_rule_ctx;
 
 struct ca_rule {
@@ -92,5 +95,16 @@ int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t time_ms);
 int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
                    const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
                    const char *fmt, ...) CA_PRINTF(9, 10);
+
+/* Adds a latency record (reply rules).  0 or -1 (oom). */
+int ca_rule_latency(ca_rule_ctx *ctx, const ca_latency *rec);
+
+/*
+ * Adds a data-quality note of rule about event i of the conversation (or
+ * the whole conversation when i is (size_t)-1): something the rule could
+ * not check, said in words.  0 or -1 (oom).
+ */
+int ca_rule_note(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fmt, ...)
+    CA_PRINTF(4, 5);
 
 #endif

@@ -300,6 +300,32 @@ int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *
     return ca_findings_add(ctx->out, &fd);
 }
 
+int ca_rule_latency(ca_rule_ctx *ctx, const ca_latency *rec)
+{
+    return ca_findings_add_latency(ctx->out, rec);
+}
+
+int ca_rule_note(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fmt, ...)
+{
+    const ca_event *e = i < ctx->conv->n_events ? ctx->conv->events[i] : NULL;
+    ca_note note;
+    memset(&note, 0, sizeof note);
+    note.rule = rule->id;
+    note.conv = ctx->conv;
+    note.event_index = e ? i : (size_t)-1;
+    note.time_ms = e ? e->time_ms : 0;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!(note.text = ca_strdup(msg))) {
+        ctx->out->oom = 1;
+        return -1;
+    }
+    return ca_findings_add_note(ctx->out, &note);
+}
+
 /* The pieces of a message the content rules scan (SPEC §6.3): its text,
  * a link's title and URL, a file name, the items of a merged record —
  * never the quoted message. */
@@ -381,6 +407,12 @@ static void *run_worker(void *arg)
         if (c >= w->n_convs)
             break;
         ctx.conv = &w->convs[c];
+        ca_members *members = ca_members_build(ctx.conv);
+        if (!members) {
+            w->failed = 1;
+            break;
+        }
+        ctx.members = members;
         for (size_t r = 0; r < nr; r++) {
             if (states[r])
                 memset(states[r], 0, ca_rules[r]->state_size);
@@ -408,6 +440,8 @@ static void *run_worker(void *arg)
             if (ca_rules[r]->cleanup)
                 ca_rules[r]->cleanup(states[r]);
         }
+        ca_members_free(members);
+        ctx.members = NULL;
     }
     if (w->out.oom)
         w->failed = 1;
@@ -857,8 +891,12 @@ int ca_evaluator_run(ca_evaluator *ev, const char *text, const char **rules, siz
     ctx.period_end_ms = 2000;
     ctx.scratch = &ev->w.scratch;
     ctx.out = &out;
-    if (fill_units(&ev->w.scratch, &e) < 0)
+    ca_members *members = ca_members_build(&conv);
+    if (!members || fill_units(&ev->w.scratch, &e) < 0) {
+        ca_members_free(members);
         return -1;
+    }
+    ctx.members = members;
     ctx.units = ev->w.scratch.units;
     ctx.n_units = ev->w.scratch.n_units;
     int rc = 0;
@@ -872,5 +910,6 @@ int ca_evaluator_run(ca_evaluator *ev, const char *text, const char **rules, siz
     for (size_t i = 0; i < n && i < max; i++)
         rules[i] = out.items[i].rule;
     ca_findings_free(&out);
+    ca_members_free(members);
     return rc < 0 ? -1 : (int)n;
 }

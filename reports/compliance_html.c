@@ -699,6 +699,33 @@ static int write_quality(ca_buf *b, const ca_report *r)
     more_rows(b, nu > QUALITY_ROWS ? nu - QUALITY_ROWS : 0);
     ca_free(u);
 
+    ca_buf_puts(b, "<h3>规则无法判断的情况 What the rules could not check</h3>\n");
+    const ca_findings *fs_all = r->findings;
+    size_t n_notes = fs_all ? fs_all->n_notes : 0;
+    if (n_notes) {
+        ca_buf_puts(b, "<table>\n<tr><th>规则 Rule</th><th>群 Group</th><th>时间 Time</th>"
+                       "<th>说明 Note</th></tr>\n");
+        for (size_t i = 0; i < n_notes && i < QUALITY_ROWS; i++) {
+            const ca_note *nt = &fs_all->notes[i];
+            ca_buf_puts(b, "<tr><td>");
+            text(b, nt->rule);
+            ca_buf_puts(b, "</td><td>");
+            text_or(b, nt->conv ? nt->conv->name : NULL, "—");
+            ca_buf_puts(b, "</td><td>");
+            if (nt->event_index != (size_t)-1)
+                local_time(b, r, nt->time_ms);
+            else
+                ca_buf_puts(b, "—");
+            ca_buf_puts(b, "</td><td>");
+            text(b, nt->text);
+            ca_buf_puts(b, "</td></tr>\n");
+        }
+        ca_buf_puts(b, "</table>\n");
+    } else {
+        none_row(b);
+    }
+    more_rows(b, n_notes > QUALITY_ROWS ? n_notes - QUALITY_ROWS : 0);
+
     ca_buf_puts(b, "<h3>警告与错误 Warnings and errors</h3>\n");
     size_t nd = r->diag ? ca_diag_len(r->diag) : 0;
     shown = more = 0;

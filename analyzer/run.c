@@ -338,7 +338,11 @@ static int fill_units(ca_worker_scratch *ws, const ca_event *e)
         {CA_UNIT_TEXT, e->text},
         {e->type == CA_TYPE_FILE ? CA_UNIT_FILE : CA_UNIT_TITLE,
          e->title && (!e->text || strcmp(e->title, e->text) != 0) ? e->title : NULL},
-        {CA_UNIT_URL, e->url},
+        /* a link's or mini program's URL is what the sender shared; the URL
+         * of an image, file or video is where the exporting tool keeps it
+         * (chatlog: its own server on 127.0.0.1) */
+        {CA_UNIT_URL, e->type == CA_TYPE_LINK || e->type == CA_TYPE_MINIPROGRAM ||
+                      e->type == CA_TYPE_TEXT ? e->url : NULL},
         {CA_UNIT_TEXT, NULL}};
     for (size_t k = 0; k < 3; k++) {
         if (!parts[k].t || !*parts[k].t)

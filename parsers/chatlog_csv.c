@@ -89,8 +89,11 @@ static ca_status fill(ca_sink *s, long line, const char *content, ca_event *ev)
         if (ev->type == CA_TYPE_LINK || ev->type == CA_TYPE_FILE ||
             ev->type == CA_TYPE_MINIPROGRAM)
             title_url(s, content, ev);
+        /* media carry no text of the sender's; a file's name is its title
+         * and its URL the chatlog server's own */
         if (ev->type == CA_TYPE_IMAGE || ev->type == CA_TYPE_STICKER ||
-            ev->type == CA_TYPE_VIDEO || ev->type == CA_TYPE_VOICE)
+            ev->type == CA_TYPE_VIDEO || ev->type == CA_TYPE_VOICE ||
+            (ev->type == CA_TYPE_FILE && ev->title))
             ev->text = NULL;
     }
     (void)line;

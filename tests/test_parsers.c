@@ -336,9 +336,10 @@ TEST(chatlog_csv_shapes)
         "2026-11-03 10:00:00,张三,wxid_z,项目A协调群,3001@chatroom,接口今天能联调吗？\n"
         "2026-11-03 10:05:00,李四,wxid_l,项目A协调群,3001@chatroom,\"> 张三 2026-11-03 10:00:00\n> 接口今天能联调吗？\n下午三点\"\n"
         "2026-11-03 10:06:00,李四,wxid_l,项目A协调群,3001@chatroom,[链接|联调文档](https://docs.example.com/x)\n"
-        "2026-11-03 10:07:00,系统消息,,项目A协调群,3001@chatroom,\"\"\"张三\"\"邀请\"\"王五\"\"加入了群聊\"\n");
+        "2026-11-03 10:07:00,系统消息,,项目A协调群,3001@chatroom,\"\"\"张三\"\"邀请\"\"王五\"\"加入了群聊\"\n"
+        "2026-11-03 10:08:00,李四,wxid_l,项目A协调群,3001@chatroom,[文件|排期.xlsx](http://127.0.0.1:5030/file/ab12)\n");
     CHECK_STR(fstat0(r)->format, "chatlog-csv");
-    CHECK_INT(nev(r), 4);
+    CHECK_INT(nev(r), 5);
     CHECK_STR(ev(r, 0)->conv_name, "项目A协调群");
     const ca_event *q = ev(r, 1);
     CHECK_STR(ca_type_name(q->type), "quote");
@@ -349,6 +350,10 @@ TEST(chatlog_csv_shapes)
     CHECK_STR(ev(r, 2)->title, "联调文档");
     CHECK_STR(ev(r, 2)->url, "https://docs.example.com/x");
     CHECK_STR(ca_kind_name(ev(r, 3)->kind), "join");
+    /* a file: its name is the title, no text (the markdown is the tool's) */
+    CHECK_STR(ca_type_name(ev(r, 4)->type), "file");
+    CHECK_STR(ev(r, 4)->title, "排期.xlsx");
+    CHECK(ev(r, 4)->text == NULL);
     run_free(r);
 }
 

@@ -667,6 +667,16 @@ system(F, '2026-11-16 12:00:02', '"陈晨"修改群名为“羽毛球&桌游小�
        title=FUN_NOW, tag='RENAME-1', rule='(event: rename; group.name none)',
        desc='rename with full-width quotes around the new name; chatlog writes the current name in TalkerName on every row')
 say(F, '2026-11-16 12:05:19', 'E3005', '群名改了，以后桌游也在这里约')
+# red lines, one of each category, in the hobby group (each a true positive:
+# the lexicons are curated for precision, so these are unmistakable)
+say(F, '2026-11-16 20:14:09', 'E4008', '周末有个法轮大法的分享会，想去的私信我', tag='RL-RELIGION', rule='redline.religion',
+    desc='recruiting for a banned cult (法轮大法) in the hobby group')
+say(F, '2026-11-16 20:20:37', 'E5003', '退党保平安，打倒共产党，大家多转发', tag='RL-POLITICS', rule='redline.politics',
+    desc='political slogans (退党保平安, 打倒共产党)')
+file_(F, '2026-11-17 00:31:50', 'E3003', '自慰教程合集.mp4', 734003200, tag='RL-PORN', rule='redline.porn',
+      desc='a pornographic video shared as a file: the file name is scanned')
+say(F, '2026-11-17 08:02:44', 'E3007', '再让我周末加班，我就去炸公司', tag='RL-VIOLENCE', rule='redline.violence',
+    desc='a threat of violence against the company (炸公司)')
 link(F, '2026-11-18 20:10:00', 'E5003', '2026桌游新品推荐：十款适合公司团建的桌游', '',
      'https://www.bilibili.com/read/cv38810231', tag='AD-2', rule='content.ad',
      desc='link card to a domain not in allowed_domains (bilibili.com), in the hobby group')
@@ -995,6 +1005,8 @@ def write_chatlog():
             content = '[动画表情]'
         elif m.type == 'link':
             content = f'[链接|{m.extra["title"]}]({m.extra["url"]})'
+        elif m.type == 'file':
+            content = f'[文件|{m.extra["fname"]}](http://{host}/file/{md5hex("file", m.id)})'
         elif m.type == 'quote':
             q = m.quote
             head = f'{dn("FUN", q.who, q.t)}({person(q.who)["wxid"]}) {q.t.strftime("%m-%d %H:%M:%S")}'

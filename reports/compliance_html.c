@@ -391,8 +391,20 @@ static void context_line(ca_buf *b, const ca_report *r, const ca_event *e, int h
     ca_buf_puts(b, hit ? "<li class=\"hit\"><span class=\"t\">" : "<li><span class=\"t\">");
     local_time(b, r, e->time_ms);
     ca_buf_puts(b, "</span><span class=\"s\">");
-    text_or(b, e->sender_name ? e->sender_name : e->sender,
-            e->kind == CA_KIND_MESSAGE ? "?" : "");
+    /* the roster name when the sender is resolved (an export may show
+     * only the platform id), then the display name the group saw */
+    const ca_employee *emp = e->employee ? ca_roster_by_id(r->cfg->roster, e->employee) : NULL;
+    const char *shown = e->sender_name ? e->sender_name : e->sender;
+    if (emp) {
+        text(b, emp->name);
+        if (shown && strcmp(shown, emp->name) != 0) {
+            ca_buf_puts(b, " <span class=\"muted\">");
+            text(b, shown);
+            ca_buf_puts(b, "</span>");
+        }
+    } else {
+        text_or(b, shown, e->kind == CA_KIND_MESSAGE ? "?" : "");
+    }
     ca_buf_puts(b, "</span><span class=\"msg\">");
     if (f) {
         if (e->type != CA_TYPE_TEXT && e->type != CA_TYPE_QUOTE && e->type != CA_TYPE_NONE) {

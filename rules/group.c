@@ -68,9 +68,12 @@ static int create_finish(ca_rule_ctx *ctx, void *state)
                                         "its creator and owner are unknown",
                                         c->name, c->id);
         return ca_rule_report(ctx, R, at, person, NULL, 0, 0, 0,
-                              "group \"%s\" (%s) is not registered in groups.csv; %s %s",
+                              "group \"%s\" (%s) is not registered in groups.csv; %s %s%s",
                               c->name, c->id, creator ? "created by" : "owner",
-                              ca_grp_who(ctx, person, NULL, who, sizeof who));
+                              ca_grp_who(ctx, person, NULL, who, sizeof who),
+                              creator && !ca_grp_may_create(ctx, ca_grp_employee(ctx, creator))
+                                  ? ", who may not create company groups (3.1.1)"
+                                  : "");
     }
     if (strcmp(reg->category, "department") == 0)
         return 0; /* department groups may be created by anyone (3.1.1) */

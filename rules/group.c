@@ -381,18 +381,6 @@ static void outsider_cleanup(void *state)
     memset(st, 0, sizeof *st);
 }
 
-/* Whether a name is some employee's roster name: an unresolved sender
- * known by such a display name may well be that employee (an ambiguous
- * name stays unresolved), so they are not called an outsider. */
-static int roster_name(const ca_rule_ctx *ctx, const char *name)
-{
-    const ca_roster *r = ctx->cfg->roster;
-    for (size_t i = 0; name && r && i < ca_roster_count(r); i++)
-        if (ca_strcmp0(ca_roster_at(r, i)->name, name) == 0)
-            return 1;
-    return 0;
-}
-
 /* The inviter of whoever event i brought in (a join), as a roster id or
  * platform id; NULL when unknown. */
 static const char *inviter_of(const ca_event *e)
@@ -459,7 +447,7 @@ static int outsider_sign(ca_rule_ctx *ctx, outsider_state *st, size_t i, const c
     const char *why = not_employee(ctx, employee, ca_grp_day(ctx, e->time_ms), buf, sizeof buf);
     if (!why)
         return 0;
-    if (!employee && weak && roster_name(ctx, name ? name : key)) {
+    if (!employee && weak && ca_grp_roster_name(ctx, name ? name : key)) {
         if (seen_add(st, key) < 0)
             return -1;
         return ca_rule_note(ctx, &ca_rule_group_outsider, i,
@@ -519,7 +507,8 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
         if (m->spans[k].from_ms <= e->time_ms && e->time_ms < m->spans[k].to_ms &&
             m->spans[k].from_sign == CA_SIGN_JOIN)
             join_ev = m->spans[k].from_event;
-    if (!e->employee && join_ev == (size_t)-1 && st->n_joins) {
+    if (!e->employee && join_ev == (size_t)-1 && st->n_joins && m && m->n_spans &&
+        m->spans[0].from_event == i) {
         /* an unresolved writer with no join of their own: the person of the
          * latest unresolved join before (joins name people by nickname,
          * messages by account id), who is then reported already */

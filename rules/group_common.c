@@ -147,3 +147,12 @@ const char *ca_grp_who(const ca_rule_ctx *ctx, const char *id, const char *name,
         snprintf(buf, n, "%s", id ? id : name ? name : "someone unknown");
     return buf;
 }
+
+int ca_grp_roster_name(const ca_rule_ctx *ctx, const char *name)
+{
+    const ca_roster *r = ctx->cfg->roster;
+    for (size_t i = 0; name && r && i < ca_roster_count(r); i++)
+        if (ca_strcmp0(ca_roster_at(r, i)->name, name) == 0)
+            return 1;
+    return 0;
+}

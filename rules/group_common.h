@@ -44,6 +44,11 @@ size_t ca_grp_first_in_period(const ca_rule_ctx *ctx);
  * account that the export does not name ("self"). */
 int ca_grp_unknown_self(const char *who);
 
+/* Whether name is some employee's roster name: someone unresolved who is
+ * known by such a name may well be that employee (an ambiguous name stays
+ * unresolved), so the rules make a note instead of a finding. */
+int ca_grp_roster_name(const ca_rule_ctx *ctx, const char *name);
+
 /* A finding of rule about event i that names no person (the group is
  * listed): as ca_rule_report, without the fallback to the sender. */
 int ca_grp_report_nobody(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fmt, ...)

@@ -51,6 +51,15 @@ static int onboard_group(const ca_conv *c, const char *dept)
 
 /* ----------------------------------------------------------- onboard */
 
+/* The responsible person for a hire: the department head, else (no head
+ * in the roster) the hire's manager. */
+static const char *onboard_person(ca_rule_ctx *ctx, const ca_employee *h, int *no_head)
+{
+    const ca_employee *head = ca_grp_head_of(ctx, h->department);
+    *no_head = head == NULL;
+    return head ? head->id : h->manager_id && *h->manager_id ? h->manager_id : NULL;
+}
+
 static int onboard_hire(ca_rule_ctx *ctx, const ca_employee *h)
 {
     const ca_conv *c = ctx->conv;
@@ -58,12 +67,9 @@ static int onboard_hire(ca_rule_ctx *ctx, const ca_employee *h)
     const ca_rule *R = &ca_rule_member_onboard;
     int64_t H = h->hire_day;
     int64_t deadline = ca_grp_day_start(ctx, H + p->latest_day + 1); /* end of day H+latest */
-    const ca_employee *head = ca_grp_head_of(ctx, h->department);
-    const char *person = head ? head->id : h->manager_id && *h->manager_id ? h->manager_id : NULL;
-    char hd[16], who[160], dd[16];
-    date_of(H, hd);
-    ca_grp_who(ctx, h->id, NULL, who, sizeof who);
     const ca_member *m = ca_members_find(ctx->members, h->id);
+    char hd[16], who[160], dd[16];
+    int no_head;
     if (m && m->n_spans && m->spans[0].from_sign == CA_SIGN_JOIN) {
         const ca_member_span *s = &m->spans[0];
         if (!ca_rule_in_period(ctx, s->from_ms))
@@ -71,45 +77,49 @@ static int onboard_hire(ca_rule_ctx *ctx, const ca_employee *h)
         int64_t d = ca_grp_day(ctx, s->from_ms) - H;
         if (d >= p->earliest_day && d <= p->latest_day)
             return 0;
+        date_of(H, hd);
         date_of(ca_grp_day(ctx, s->from_ms), dd);
+        const char *person = onboard_person(ctx, h, &no_head);
         return ca_rule_report(ctx, R, s->from_event, person, NULL, 0, 0, 0,
                               "new hire %s (hire_date %s) added to this group on %s, day %lld "
                               "after the hire date, outside day %d..%d (3.2.1)%s",
-                              who, hd, dd, (long long)d, p->earliest_day, p->latest_day,
-                              head ? "" : "; the department has no head: the hire's manager");
-    }
-    if (m && m->n_spans && m->spans[0].from_ms != CA_MEMBER_SINCE_EVER)
-        return 0; /* cannot happen: a span starts with a join or a first message */
-    if (m && m->n_spans) {
-        /* first seen writing, the join not in the export */
-        size_t ev = m->spans[0].from_event;
-        if (ev >= c->n_events || c->events[ev]->time_ms < deadline)
-            return 0;
+                              ca_grp_who(ctx, h->id, NULL, who, sizeof who), hd, dd, (long long)d,
+                              p->earliest_day, p->latest_day,
+                              no_head ? "; the department has no head: the hire's manager" : "");
     }
     if (deadline <= ctx->period_start_ms || deadline > ctx->period_end_ms)
         return 0; /* the deadline falls outside the period */
     if (h->leave_day >= 0 && h->leave_day < H + p->latest_day)
         return 0; /* left before the deadline */
-    /* the export must cover days H .. H+latest to tell */
+    date_of(H, hd);
+    date_of(H + p->latest_day, dd);
+    ca_grp_who(ctx, h->id, NULL, who, sizeof who);
+    if (m && m->n_spans) {
+        /* seen writing, the join not in the export: when cannot be told */
+        size_t ev = m->spans[0].from_event;
+        if (ev >= c->n_events || c->events[ev]->time_ms < deadline)
+            return 0;
+        return ca_rule_note(ctx, R, ev,
+                            "member.onboard: not checkable for %s (hire_date %s): first seen "
+                            "writing after %s, and the export shows no join", who, hd, dd);
+    }
+    /* never seen: the export must cover days H .. H+latest to tell */
     int64_t t0 = c->events[0]->time_ms, t1 = c->events[c->n_events - 1]->time_ms;
     size_t at = c->n_events;
     for (size_t i = 0; i < c->n_events && at == c->n_events; i++)
         if (c->events[i]->time_ms >= deadline)
             at = i;
-    if (ca_grp_day(ctx, t0) > H || t1 < deadline || at == c->n_events) {
-        date_of(H + p->latest_day, dd);
+    if (ca_grp_day(ctx, t0) > H || t1 < deadline || at == c->n_events)
         return ca_rule_note(ctx, R, (size_t)-1,
                             "member.onboard: not checkable for %s (hire_date %s): the export of "
                             "this group does not cover %s..%s",
                             who, hd, hd, dd);
-    }
-    date_of(H + p->latest_day, dd);
+    const char *person = onboard_person(ctx, h, &no_head);
     return ca_rule_report(ctx, R, at, person, NULL, 0, 0, 0,
                           "new hire %s (hire_date %s) not added to this group by the end of %s, "
-                          "day %d (3.2.1)%s%s",
+                          "day %d (3.2.1)%s",
                           who, hd, dd, p->latest_day,
-                          m && m->n_spans ? "; first seen writing later without a join" : "",
-                          head ? "" : "; the department has no head: the hire's manager");
+                          no_head ? "; the department has no head: the hire's manager" : "");
 }
 
 static int onboard_finish(ca_rule_ctx *ctx, void *state)
@@ -280,6 +290,10 @@ static int invite_event(ca_rule_ctx *ctx, void *state, size_t i)
         inviter = e->actor;
     if (!inviter)
         return 0; /* who invited is not known */
+    if (!e->actor_employee && ca_grp_roster_name(ctx, inviter))
+        return ca_rule_note(ctx, &ca_rule_member_invite, i,
+                            "member.invite: not checkable: the inviter \"%s\" is known by name "
+                            "only, and the name is an employee's (ambiguous)", inviter);
     const ca_employee *inv = ca_grp_employee(ctx, e->actor_employee);
     char list[512] = "", who[160];
     size_t bad = 0;

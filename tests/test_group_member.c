@@ -214,6 +214,23 @@ TEST(onboard_never_added_export_not_covering)
     CHECK_INT(n_notes, 1);
 }
 
+TEST(onboard_first_seen_writing_without_join)
+{
+    /* a join the export does not show: before the deadline nothing to say,
+     * after it a note (the day cannot be told), never a finding */
+    reset();
+    msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    msg(T(6, 9, 0), "E302", "wx302", "研发部-林新", 0);
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "");
+    CHECK_INT(n_notes, 0);
+    reset();
+    msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    msg(T(9, 9, 0), "E302", "wx302", "研发部-林新", 0);
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "");
+    CHECK_INT(n_notes, 1);
+}
+
 TEST(onboard_groups_checked_separately)
 {
     /* on time in the all group; a work group is not an onboarding group */
@@ -258,6 +275,12 @@ TEST(invite_by_someone_else)
     msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
     sys1(CA_KIND_JOIN, T(12, 10, 0), NULL, "wxid_stranger", "E302", "林新");
     CHECK_STR(run("member.invite", "wechat", "G-RD", NULL), "member.invite:wxid_stranger");
+    /* an inviter known only by a name that is an employee's: a note */
+    reset();
+    msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T(12, 10, 0), NULL, "何经", "E302", "林新");
+    CHECK_STR(run("member.invite", "wechat", "G-RD", NULL), "");
+    CHECK_INT(n_notes, 1);
     /* the exporter's own "你邀请" where the export does not say who that is */
     reset();
     msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);

@@ -330,32 +330,39 @@ static int name_finish(ca_rule_ctx *ctx, void *state)
 /* ---------------------------------------------------------- outsider */
 
 typedef struct outsider_state {
-    const char **seen;      /* outsider keys already reported in this group */
-    size_t n_seen, cap_seen;
+    unsigned char *seen;    /* per member (index in ctx->members): reported already */
+    size_t n_members;
     size_t *joins;          /* join events of unresolved people not yet seen writing */
     size_t n_joins, cap_joins;
-    int oom;
+    size_t owner_ev1;       /* the latest owner event so far + 1, 0 for none */
 } outsider_state;
 
-static int seen_has(const outsider_state *st, const char *key)
+static int outsider_init(ca_rule_ctx *ctx, void *state)
 {
-    for (size_t i = 0; i < st->n_seen; i++)
-        if (strcmp(st->seen[i], key) == 0)
-            return 1;
-    return 0;
+    outsider_state *st = state;
+    st->n_members = ca_members_count(ctx->members);
+    st->seen = ca_calloc(st->n_members ? st->n_members : 1, 1);
+    return st->seen ? 0 : -1;
 }
 
-static int seen_add(outsider_state *st, const char *key)
+/* The member index of key, or (size_t)-1. */
+static size_t member_index(const ca_rule_ctx *ctx, const char *key)
 {
-    if (st->n_seen == st->cap_seen) {
-        size_t cap = st->cap_seen ? st->cap_seen * 2 : 8;
-        const char **n = ca_realloc(st->seen, cap * sizeof *n);
-        if (!n)
-            return -1;
-        st->seen = n;
-        st->cap_seen = cap;
-    }
-    st->seen[st->n_seen++] = key;
+    const ca_member *m = ca_members_find(ctx->members, key);
+    return m ? (size_t)(m - ca_members_at(ctx->members, 0)) : (size_t)-1;
+}
+
+static int seen_has(const ca_rule_ctx *ctx, const outsider_state *st, const char *key)
+{
+    size_t k = member_index(ctx, key);
+    return k < st->n_members && st->seen[k];
+}
+
+static int seen_add(const ca_rule_ctx *ctx, outsider_state *st, const char *key)
+{
+    size_t k = member_index(ctx, key);
+    if (k < st->n_members)
+        st->seen[k] = 1;
     return 0;
 }
 
@@ -392,12 +399,12 @@ static const char *inviter_of(const ca_event *e)
 
 /* Reports outsider key (shown as who) at event i against the owner and
  * the inviter (join event j, or (size_t)-1). */
-static int report_outsider(ca_rule_ctx *ctx, size_t i, const char *who_out, const char *why,
-                           size_t j)
+static int report_outsider(ca_rule_ctx *ctx, const outsider_state *st, size_t i,
+                           const char *who_out, const char *why, size_t j)
 {
     const ca_rule *R = &ca_rule_group_outsider;
     const ca_conv *c = ctx->conv;
-    const char *owner = ca_grp_owner(ctx, i);
+    const char *owner = ca_grp_owner_from(ctx, st->owner_ev1 - 1);
     const char *inviter = j < c->n_events ? inviter_of(c->events[j]) : NULL;
     char inv[160], own[160];
     if (!owner && !inviter)
@@ -440,7 +447,7 @@ static const char *not_employee(const ca_rule_ctx *ctx, const char *employee, in
 static int outsider_sign(ca_rule_ctx *ctx, outsider_state *st, size_t i, const char *key,
                          const char *employee, const char *name, int weak, size_t join_ev)
 {
-    if (!key || !*key || ca_grp_unknown_self(key) || seen_has(st, key))
+    if (!key || !*key || ca_grp_unknown_self(key) || seen_has(ctx, st, key))
         return 0;
     const ca_event *e = ctx->conv->events[i];
     char buf[96], who[200];
@@ -448,20 +455,20 @@ static int outsider_sign(ca_rule_ctx *ctx, outsider_state *st, size_t i, const c
     if (!why)
         return 0;
     if (!employee && weak && ca_grp_roster_name(ctx, name ? name : key)) {
-        if (seen_add(st, key) < 0)
+        if (seen_add(ctx, st, key) < 0)
             return -1;
         return ca_rule_note(ctx, &ca_rule_group_outsider, i,
                             "group.outsider: not checkable: \"%s\" is known by display name only "
                             "and the name is an employee's (ambiguous or not the roster's form)",
                             name ? name : key);
     }
-    if (seen_add(st, key) < 0)
+    if (seen_add(ctx, st, key) < 0)
         return -1;
     if (employee)
         ca_grp_who(ctx, employee, NULL, who, sizeof who);
     else
         ca_grp_who(ctx, key, name, who, sizeof who);
-    return report_outsider(ctx, i, who, why, join_ev);
+    return report_outsider(ctx, st, i, who, why, join_ev);
 }
 
 static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
@@ -482,7 +489,10 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
         }
         return 0;
     }
-    if (e->kind == CA_KIND_OWNER && e->n_targets && ca_rule_in_period(ctx, e->time_ms)) {
+    if (ca_grp_is_owner_event(e)) {
+        st->owner_ev1 = i + 1;
+        if (!ca_rule_in_period(ctx, e->time_ms))
+            return 0;
         const char *emp = e->target_employees ? e->target_employees[0] : NULL;
         const char *key = ca_member_key_target(e, 0);
         char buf[96], who[200];
@@ -498,7 +508,7 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
     if (e->kind != CA_KIND_MESSAGE || (e->flags & CA_EV_FROM_SELF))
         return 0;
     const char *key = ca_member_key_sender(e);
-    if (!key || seen_has(st, key))
+    if (!key || seen_has(ctx, st, key))
         return 0;
     /* the span this message belongs to: who brought the writer in */
     size_t join_ev = (size_t)-1;
@@ -514,7 +524,7 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
          * messages by account id), who is then reported already */
         size_t j = st->joins[--st->n_joins];
         (void)j;
-        return seen_add(st, key);
+        return seen_add(ctx, st, key);
     }
     if (!ca_rule_in_period(ctx, e->time_ms))
         return 0;
@@ -550,5 +560,5 @@ const ca_rule ca_rule_group_create = {
 const ca_rule ca_rule_group_name = {
     "group.name", "3.1.2", NULL, CA_SEV_MINOR, 0, NULL, NULL, name_finish, NULL, NULL, NULL};
 const ca_rule ca_rule_group_outsider = {"group.outsider", "3.1.2", NULL, CA_SEV_MAJOR,
-                                        sizeof(outsider_state), NULL, outsider_event,
+                                        sizeof(outsider_state), outsider_init, outsider_event,
                                         outsider_finish, outsider_cleanup, NULL, NULL};

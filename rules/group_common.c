@@ -69,18 +69,30 @@ const ca_employee *ca_grp_head_of(const ca_rule_ctx *ctx, const char *dept)
     return former;
 }
 
+const char *ca_grp_owner_from(const ca_rule_ctx *ctx, size_t owner_ev)
+{
+    const ca_conv *c = ctx->conv;
+    if (owner_ev < c->n_events) {
+        const ca_event *e = c->events[owner_ev];
+        return e->target_employees ? e->target_employees[0] : NULL;
+    }
+    return c->reg && c->reg->owner_id[0] ? c->reg->owner_id : NULL;
+}
+
 const char *ca_grp_owner(const ca_rule_ctx *ctx, size_t upto)
 {
     const ca_conv *c = ctx->conv;
     if (upto > c->n_events)
         upto = c->n_events;
-    for (size_t i = upto; i-- > 0;) {
-        const ca_event *e = c->events[i];
-        if (e->kind != CA_KIND_OWNER || e->n_targets == 0)
-            continue;
-        return e->target_employees ? e->target_employees[0] : NULL;
-    }
-    return c->reg && c->reg->owner_id[0] ? c->reg->owner_id : NULL;
+    for (size_t i = upto; i-- > 0;)
+        if (ca_grp_is_owner_event(c->events[i]))
+            return ca_grp_owner_from(ctx, i);
+    return ca_grp_owner_from(ctx, (size_t)-1);
+}
+
+int ca_grp_is_owner_event(const ca_event *e)
+{
+    return e->kind == CA_KIND_OWNER && e->n_targets > 0;
 }
 
 int ca_grp_admin(const ca_rule_ctx *ctx, const char *id)

@@ -34,6 +34,11 @@ const ca_employee *ca_grp_head_of(const ca_rule_ctx *ctx, const char *dept);
  * target of the latest owner event before it (NULL when that names no
  * employee), else groups.csv's owner_id, else NULL. */
 const char *ca_grp_owner(const ca_rule_ctx *ctx, size_t upto);
+/* The same, for rules that follow the events in order: owner_ev is the
+ * latest owner event seen so far, or (size_t)-1 for none. */
+const char *ca_grp_owner_from(const ca_rule_ctx *ctx, size_t owner_ev);
+/* Whether e is an owner event naming the new owner. */
+int ca_grp_is_owner_event(const ca_event *e);
 /* Whether id is in groups.csv's admins list of the conversation. */
 int ca_grp_admin(const ca_rule_ctx *ctx, const char *id);
 

@@ -264,13 +264,13 @@ static int nickname_finish(ca_rule_ctx *ctx, void *state)
 /* ------------------------------------------------------------ invite */
 
 /* Whether inviter (a roster entry) may add target (a roster entry or
- * NULL) to this group at event i. */
-static int may_invite(const ca_rule_ctx *ctx, size_t i, const ca_employee *inv,
+ * NULL) to this group whose owner is owner. */
+static int may_invite(const ca_rule_ctx *ctx, const char *owner, const ca_employee *inv,
                       const ca_employee *target)
 {
     if (!inv)
         return 0;
-    if (ca_strcmp0(ca_grp_owner(ctx, i), inv->id) == 0 || ca_grp_admin(ctx, inv->id) ||
+    if (ca_strcmp0(owner, inv->id) == 0 || ca_grp_admin(ctx, inv->id) ||
         ca_grp_office(ctx, inv))
         return 1;
     /* 3.2.1: the head of the invitee's department, into an all group or
@@ -279,12 +279,19 @@ static int may_invite(const ca_rule_ctx *ctx, size_t i, const ca_employee *inv,
            onboard_group(ctx->conv, target->department);
 }
 
+typedef struct invite_state {
+    size_t owner_ev1;   /* the latest owner event so far + 1, 0 for none */
+} invite_state;
+
 static int invite_event(ca_rule_ctx *ctx, void *state, size_t i)
 {
-    (void)state;
+    invite_state *st = state;
     const ca_event *e = ctx->conv->events[i];
+    if (ca_grp_is_owner_event(e))
+        st->owner_ev1 = i + 1;
     if (e->kind != CA_KIND_JOIN || !ca_rule_in_period(ctx, e->time_ms))
         return 0;
+    const char *owner = ca_grp_owner_from(ctx, st->owner_ev1 - 1);
     const char *inviter = e->actor_employee;
     if (!inviter && e->actor && *e->actor && !ca_grp_unknown_self(e->actor))
         inviter = e->actor;
@@ -302,7 +309,7 @@ static int invite_event(ca_rule_ctx *ctx, void *state, size_t i)
         const char *tkey = ca_member_key_target(e, k);
         if (ca_strcmp0(tkey, inviter) == 0 || (temp && ca_strcmp0(temp, e->actor_employee) == 0))
             continue; /* joined by themself */
-        if (may_invite(ctx, i, inv, ca_grp_employee(ctx, temp)))
+        if (may_invite(ctx, owner, inv, ca_grp_employee(ctx, temp)))
             continue;
         size_t L = strlen(list);
         snprintf(list + L, sizeof list - L, "%s%s", bad ? ", " : "",
@@ -365,6 +372,7 @@ const ca_rule ca_rule_member_onboard = {
 const ca_rule ca_rule_member_nickname = {
     "member.nickname", "3.2.2", NULL, CA_SEV_INFO, 0, NULL, NULL, nickname_finish, NULL, NULL, NULL};
 const ca_rule ca_rule_member_invite = {
-    "member.invite", "3.2.3", NULL, CA_SEV_MINOR, 0, NULL, invite_event, NULL, NULL, NULL, NULL};
+    "member.invite", "3.2.3", NULL, CA_SEV_MINOR, sizeof(invite_state), NULL, invite_event, NULL, NULL,
+    NULL, NULL};
 const ca_rule ca_rule_member_leave = {
     "member.leave", "3.2.4", NULL, CA_SEV_MINOR, 0, NULL, leave_event, leave_finish, NULL, NULL, NULL};

@@ -288,6 +288,18 @@ TEST(invite_by_someone_else)
     CHECK_STR(run("member.invite", "wechat", "G-RD", NULL), "");
 }
 
+TEST(invite_by_new_owner_after_transfer)
+{
+    /* groups.csv says E200 owns the all group; the export shows E401 taking over */
+    reset();
+    msg(T(1, 9, 0), "E200", "wx200", "行政中心-孙行", 0);
+    sys1(CA_KIND_JOIN, T(3, 10, 0), "E401", "wx401", "E301", "李员");   /* before: not owner */
+    sys1(CA_KIND_OWNER, T(5, 10, 0), NULL, NULL, "E401", "何经");
+    sys1(CA_KIND_JOIN, T(6, 10, 0), "E401", "wx401", "E303", "郑离");   /* after: owner */
+    CHECK_STR(run("member.invite", "wechat", "G-ALL", NULL), "member.invite:E401");
+    CHECK_INT(out.items[0].time_ms, T(3, 10, 0));
+}
+
 /* ----------------------------------------------------------- outsider */
 
 TEST(outsider_qr_join_owner_and_inviter_once)

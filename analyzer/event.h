@@ -93,6 +93,8 @@ typedef struct ca_event {
 #define CA_EV_SENDER_WEAK   0x02u /* sender known by display name only */
 #define CA_EV_TIME_MINUTE   0x04u /* time only to the minute (re-saved file) */
 #define CA_EV_MENTION_ALL   0x08u /* @所有人 / @all */
+#define CA_EV_GROUP_NAMES   0x10u /* sender_name is the member's group display name (by format) */
+#define CA_EV_SHOWS_LEAVE   0x20u /* the export shows members leaving by themselves (by format) */
 
 const char *ca_kind_name(ca_kind k);
 const char *ca_type_name(ca_type t);

@@ -76,6 +76,9 @@ typedef struct ca_format {
 extern const ca_format *const ca_formats[];
 extern const size_t ca_n_formats;
 const ca_format *ca_format_by_name(const char *name);
+/* What a format's events can show, as CA_EV_GROUP_NAMES / CA_EV_SHOWS_LEAVE
+ * flags; the sink adds them to every event of the format. */
+uint32_t ca_format_event_flags(const ca_format *f);
 /* Highest bid wins; ties go to the earlier table entry.  NULL if all 0. */
 const ca_format *ca_format_detect(const char *head, size_t n, const char *name,
                                   int *bid_out);

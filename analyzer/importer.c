@@ -152,6 +152,7 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
         e->platform = s->fmt ? s->fmt->platform : "wechat";
     e->src_path = s->path;
     e->seq = imp->seq++;
+    e->flags |= ca_format_event_flags(s->fmt);
     if (!e->conv) /* parsers name the conversation; this is a safety net */
         e->conv = ca_sink_intern(s, "unknown", 7);
     if (e->kind != CA_KIND_MESSAGE)

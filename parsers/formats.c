@@ -56,6 +56,34 @@ const ca_format *ca_format_by_name(const char *name)
     return NULL;
 }
 
+/* Formats whose sender name is the member's group display name (群昵称)
+ * feed member.nickname; the others give an account nickname, the
+ * exporter's remark or an id only (shared/formats/).  Formats with leave
+ * events that tell leaving by oneself from removal feed member.leave. */
+static const struct {
+    const char *name;
+    uint32_t flags;
+} format_flags[] = {
+    {"memotrace2-csv", CA_EV_GROUP_NAMES},   /* 发送人: display name */
+    {"memotrace-json", CA_EV_GROUP_NAMES},   /* v2 sidecar: displayname */
+    {"weclone-csv", CA_EV_GROUP_NAMES},
+    {"weflow-txt", CA_EV_GROUP_NAMES},
+    {"weflow-json", CA_EV_GROUP_NAMES},
+    {"chatlab-json", CA_EV_GROUP_NAMES},     /* groupNickname */
+    {"chatlog-csv", CA_EV_GROUP_NAMES},      /* SenderName */
+    {"chatlog-json", CA_EV_GROUP_NAMES},
+    {"wechatexporter-txt", CA_EV_GROUP_NAMES},
+    {"dingtalk-events", CA_EV_SHOWS_LEAVE},  /* member exited: self or by an operator */
+};
+
+uint32_t ca_format_event_flags(const ca_format *f)
+{
+    for (size_t i = 0; f && i < CA_ARRAY_LEN(format_flags); i++)
+        if (strcmp(format_flags[i].name, f->name) == 0)
+            return format_flags[i].flags;
+    return 0;
+}
+
 const ca_format *ca_format_detect(const char *head, size_t n, const char *name, int *bid_out)
 {
     const ca_format *best = NULL;

@@ -9,6 +9,8 @@
 #                              the chatlog CSV
 #   项目A协调群.csv.gz          the WeFlow "WeClone" CSV, gzipped alone
 #   销售部群-MemoTrace2.7z      the MemoTrace v2 export folder in a 7z
+#   钉钉-企业微信.zip           a DingTalk event file (NDJSON) and a WeCom
+#                              group-info JSON
 #
 # Reproducible: files are staged in a temporary folder with fixed modes and
 # times, entries are added in sorted order, and every tool is told to leave
@@ -62,6 +64,7 @@ mkzip "$tmp/out/星河全员群-MemoTrace.zip" MemoTrace
 tar --sort=name --format=gnu --mtime="$stamp" --owner=0 --group=0 --numeric-owner \
     -cf - PyWxDump PyWxDump-legacy chatlog.zip | gzip -n -9 > "$tmp/out/PyWxDump-chatlog.tar.gz"
 gzip -n -9 -c WeFlow/项目A协调群.csv > "$tmp/out/项目A协调群.csv.gz"
+mkzip "$tmp/out/钉钉-企业微信.zip" DingTalk WeCom
 # 7z lists entries in the order given; -mtc/-mta off keeps only mtimes.
 find MemoTrace2 | LC_ALL=C sort > "$tmp/list7z"
 7z a -t7z -mx=9 -mmt=1 -mtc=off -mta=off -mtm=on -bd -bso0 -bsp0 \

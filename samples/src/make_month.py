@@ -89,7 +89,13 @@ ROSTER = [
      '0211243563282066', 'FengXue', '', '雪'),
     ('E5003', '曹宇', '财务部', 'staff', 'no', 'E5001', '2024-02-26', '', 'wxid_c4ao7yu0mq2t22',
      '0211243563282812', 'CaoYu', '', '宇'),
+    # added for the membership cases (DingTalk / WeCom groups, onboarding):
+    ('E4009', '周航', '销售部', 'staff', 'no', 'E4003', '2023-05-08', '2026-11-20', 'wxid_zh0uhang5m2q21',
+     '0211243563282951', 'ZhouHang', '', '航'),
+    ('E5004', '许诺', '财务部', 'staff', 'no', 'E5001', '2026-11-16', '', 'wxid_x8nuo3ep1k7w22',
+     '0211243563283140', 'XuNuo', '', '诺'),
 ]
+NEW_HIRES_NOT_IN_WECHAT = ('E4009', 'E5004')   # kept out of the WeChat filler below
 EMP = {r[0]: dict(id=r[0], name=r[1], dept=r[2], level=r[3], head=r[4] == 'yes', mgr=r[5],
                   hire=r[6], leave=r[7], wxid=r[8], nick=r[12]) for r in ROSTER}
 HEAD = {e['dept']: i for i, e in EMP.items() if e['head']}
@@ -279,7 +285,7 @@ def acks(conv, start, people, gap=(20, 240)):
 
 
 ALLSTAFF = [e for e in EMP if not EMP[e]['head'] and e not in ('E3008', 'E3009', 'E4007')
-            and EMP[e]['dept'] != '行政中心']
+            and e not in NEW_HIRES_NOT_IN_WECHAT and EMP[e]['dept'] != '行政中心']
 
 # ===== 星河全员群 — MemoTrace v1, exported by 周静 (E2002, 行政中心) =========
 A = 'ALL'
@@ -1025,6 +1031,108 @@ def write_chatlog():
 
 
 # ---------------------------------------------------------------------------
+# Groups outside WeChat: the membership cases WeChat exports cannot show
+# (SPEC 6.1: leaving by oneself, create events).  Their records are written
+# straight into their own files, not into MSGS (no reply tracking here).
+# ---------------------------------------------------------------------------
+RID = {r[0]: r for r in ROSTER}
+OTHER_GROUPS = {
+    # a DingTalk group, registered: created by 何静 on 刘芳's authorization
+    'DT': dict(platform='dingtalk', id='cidHd8aQ2xLkP5mVw9zR3tYu==', name='华东大区客户对接群',
+               category='work', dept='', owner='E4001', admins='E4003', created_by='E4003',
+               authorized_by='E1002', registered=True),
+    # a WeCom internal group nobody registered, with the platform's default name
+    'WC': dict(platform='wecom', id='wrOgQhDgAAbX7kLmN2pQ4rS6tU8vW0yZ', name='梁超、罗敏、谢婷',
+               category='', dept='', owner='E4008', admins='', created_by='E4008', authorized_by='',
+               registered=False),
+}
+EXTRA_ROWS = []   # planted cases that are not messages of MSGS
+
+
+def extra(when, tag, rule, group, who_, desc, source):
+    EXTRA_ROWS.append(dict(t=parse_when(when), tag=tag, rule=rule, group=group, who=who_, desc=desc,
+                           source=source))
+
+
+def emp_who(p):
+    return f'{EMP[p]["name"]} ({p})'
+
+
+def ms(when):
+    return int(parse_when(when).replace(tzinfo=TZ8).timestamp() * 1000)
+
+
+def write_dingtalk():
+    """DingTalk `dws event` NDJSON of 华东大区客户对接群 (one event a line)."""
+    g = OTHER_GROUPS['DT']
+    path = os.path.join(SRC, 'DingTalk/events-2026-11.ndjson')
+    lines = []
+
+    def who(p):
+        return {'nick': EMP[p]['name'], 'openDingTalkId': RID[p][9]}
+
+    def ev(key, when, body):
+        body = dict(body, openConversationId=g['id'])
+        n = len(lines) + 1
+        t = ms(when)
+        lines.append(json.dumps({'eventId': f'evt-{md5hex("dt", n)[:16]}', 'eventKey': key,
+                                 'occurredAtMs': t + 137, 'subId': 'sub-xinghe-audit',
+                                 'payload': {'body': body, 'event_time': t}},
+                                ensure_ascii=False, separators=(',', ':')))
+        return n
+
+    def msg(when, p, text):
+        return ev('user_im_message_receive_group', when,
+                  {'createTime': parse_when(when).strftime('%Y-%m-%d %H:%M:%S'), 'sender': EMP[p]['name'],
+                   'openMessageId': f'msg{md5hex("dtm", when)[:20]}', 'senderOpenDingTalkId': RID[p][9],
+                   'content': text})
+
+    rel_ = 'DingTalk/events-2026-11.ndjson'
+    n = ev('user_im_group_member_added', '11-02 10:00:00',
+           {'operNick': '马骏', 'operOpenDingtalkId': RID['E4001'][9],
+            'members': [who('E4003'), who('E4005'), who('E4006'), who('E4009')]})
+    extra('11-02 10:00:00', 'INV-DT', 'member.invite (none)', g['name'], emp_who('E4001'),
+          'the owner adds four sales staff (DingTalk member-added event): allowed inviter', f'`{rel_}:{n}`')
+    msg('11-02 10:05:00', 'E4001', '华东大区年底冲刺的客户对接都在这个群，请大家每天下班前同步拜访进展。')
+    msg('11-03 17:30:12', 'E4005', '今天拜访了华远物流，报价单已发。')
+    msg('11-09 17:41:40', 'E4009', '博锐医疗的合同已签回，扫描件放共享盘了。')
+    n = ev('user_im_group_member_exited', '11-12 14:03:20', {'members': [who('E4005')]})
+    extra('11-12 14:03:20', 'LEAVE-1', 'member.leave', g['name'], emp_who('E4005'),
+          '罗敏 leaves the group by herself (DingTalk member-exited event, no operator) while employed',
+          f'`{rel_}:{n}`')
+    n = ev('user_im_group_member_exited', '11-18 10:00:00',
+           {'operNick': '马骏', 'operOpenDingtalkId': RID['E4001'][9], 'members': [who('E4006')]})
+    extra('11-18 10:00:00', 'REMOVE-DT', 'member.leave (none)', g['name'], emp_who('E4006'),
+          '马骏 (owner) removes 梁超: a removal, not a violation of 3.2.4', f'`{rel_}:{n}`')
+    msg('11-20 17:50:00', 'E4009', '今天是我最后一天，客户资料已交接给何经理，感谢大家。')
+    n = ev('user_im_group_member_exited', '11-20 18:10:00', {'members': [who('E4009')]})
+    extra('11-20 18:10:00', 'LEAVE-OK', 'member.leave (none)', g['name'], emp_who('E4009'),
+          '周航 (leave_date 2026-11-20) leaves by himself on his leave_date: not a violation', f'`{rel_}:{n}`')
+    write_bytes(path, ('\n'.join(lines) + '\n').encode('utf-8'))
+    return rel_, len(lines)
+
+
+def write_wecom():
+    """WeCom group information (msgaudit/groupchat/get, with the roomid the
+    exporter adds) of an internal group nobody registered."""
+    g = OTHER_GROUPS['WC']
+    rel_ = f'WeCom/groupchat/{g["id"]}.json'
+    created = ms('11-17 14:00:00') // 1000
+    members = [('E4008', 1), ('E4006', 95), ('E4005', 95)]
+    doc = {'roomid': g['id'], 'roomname': g['name'], 'creator': RID['E4008'][10],
+           'room_create_time': created, 'notice': '',
+           'members': [{'memberid': RID[p][10], 'jointime': created + d} for p, d in members],
+           'errcode': 0, 'errmsg': 'ok'}
+    write_bytes(os.path.join(SRC, rel_),
+                (json.dumps(doc, ensure_ascii=False, indent=2) + '\n').encode('utf-8'))
+    extra('11-17 14:00:00', 'CREATE-1', 'group.create; group.name', g['name'] + ' (WeCom)', emp_who('E4008'),
+          'a WeCom group created by 谢婷 (supervisor: may not create company groups) and absent from '
+          'groups.csv; its name is the platform default, the members\' names joined by 、: '
+          'group.create against the creator, group.name against the owner (the creator)', f'`{rel_}:1`')
+    return rel_, 1 + len(members)
+
+
+# ---------------------------------------------------------------------------
 # Configuration files
 # ---------------------------------------------------------------------------
 def write_config():
@@ -1039,9 +1147,9 @@ def write_config():
     w = csv.writer(out, lineterminator='\n')
     w.writerow(['platform', 'group_id', 'name', 'category', 'department', 'owner_id', 'admins',
                 'created_by', 'authorized_by'])
-    for c in CONVS.values():
-        w.writerow(['wechat', c['id'], c['name'], c['category'], c['dept'], c['owner'], c['admins'],
-                    c['created_by'], c['authorized_by']])
+    for c in list(CONVS.values()) + [g for g in OTHER_GROUPS.values() if g['registered']]:
+        w.writerow([c.get('platform', 'wechat'), c['id'], c['name'], c['category'], c['dept'], c['owner'],
+                    c['admins'], c['created_by'], c['authorized_by']])
     write_bytes(os.path.join(CFG, 'groups.csv'), out.getvalue().encode('utf-8'))
 
 
@@ -1244,7 +1352,7 @@ def who(m):
     return f'{p["name"]} ({m.who})' if m.who in EMP else f'{p["name"]} (outsider)'
 
 
-def write_planted(sheets, rows):
+def write_planted(sheets, rows, others):
     L = []
     w = L.append
     w('# PLANTED — the cases in the sample month 2026-11\n')
@@ -1268,16 +1376,22 @@ def write_planted(sheets, rows):
         n = sum(1 for m in MSGS if sh.key in m.where)
         w(f'| `{rel(sh.path)}` | {fmt[sh.key]} | {grp[sh.key]} | {EMP[exp[sh.key]]["name"]} ({exp[sh.key]}) '
           f'| {n} | `{ARCHIVE_OF[sh.key]}…` |')
+    for path, fmt_, group, exporter, n, archive in others:
+        w(f'| `{path}` | {fmt_} | {group} | {exporter} | {n} | `{archive}…` |')
     total = len(MSGS)
     w(f'\n{total} distinct events in {len(CONVS)} groups; {sum(len(m.where) for m in MSGS)} records in the files '
-      f'(the overlap repeats {sum(1 for m in MSGS if len(m.where) > 1)} events).\n')
+      f'(the overlap repeats {sum(1 for m in MSGS if len(m.where) > 1)} events); and the DingTalk and WeCom '
+      f'files of {len(OTHER_GROUPS)} more groups.\n')
     w('## Planted cases\n')
     w('| tag | expected rule | group | time | who | what | source |')
     w('|---|---|---|---|---|---|---|')
-    for m in sorted((m for m in MSGS if m.tag), key=lambda m: (m.t, m.seq)):
-        desc = m.desc.replace('|', '\\|')
-        w(f'| {m.tag} | {m.rule} | {CONVS[m.conv]["name"]} | {m.t.strftime("%m-%d %H:%M:%S")} | {who(m)} | '
-          f'{desc} | {loc(m)} |')
+    planted = [((m.t, 0, m.seq), m.tag, m.rule, CONVS[m.conv]['name'], who(m), m.desc, loc(m))
+               for m in MSGS if m.tag]
+    planted += [((x['t'], 1, k), x['tag'], x['rule'], x['group'], x['who'], x['desc'], x['source'])
+                for k, x in enumerate(EXTRA_ROWS)]
+    for key, tag, rule, group, who_, desc, source in sorted(planted, key=lambda r: r[0]):
+        desc = desc.replace('|', '\\|')
+        w(f'| {tag} | {rule} | {group} | {key[0].strftime("%m-%d %H:%M:%S")} | {who_} | {desc} | {source} |')
     w('\n## Reply tracking (SPEC 6.2), every tracked message\n')
     w('Computed by make_month.py from the policy defaults (Mon–Fri 09:00–18:00, no breaks, holidays.csv; '
       '20/30/20 minutes), with these assumptions: a question is a text/quote with ?/？ or a question word '
@@ -1305,23 +1419,32 @@ def write_planted(sheets, rows):
 
 TAIL = '''## Expected by rule (first audit of 2026-11, empty ledger)
 
-- **group.create** — none: the five groups are in groups.csv and WeChat exports carry no create event.
-  `chataudit check` should warn that 兴趣交流群 was created by 陈晨 (E3005, staff) with no `authorized_by`.
-- **group.name** — none: latest names 星河全员群, 研发部群, 销售部群, 项目A协调群 and
-  羽毛球&桌游小分队 (RENAME-1) all say what the group is for.
+- **group.create** — CREATE-1 only: the WeCom group 梁超、罗敏、谢婷 is not in groups.csv and its
+  group-info export shows it created on 11-17 by 谢婷 (E4008, supervisor): responsible the creator. The five
+  WeChat groups and the DingTalk group 华东大区客户对接群 are registered (the DingTalk one created by 何静
+  on 刘芳's authorization). `chataudit check` should warn that 兴趣交流群 was created by 陈晨 (E3005,
+  staff) with no `authorized_by` — a check warning, not a monthly finding.
+- **group.name** — CREATE-1's group: 梁超、罗敏、谢婷 is the platform default (members' names joined by 、);
+  responsible the owner 谢婷 E4008. None for the other groups: latest names 星河全员群, 研发部群, 销售部群,
+  项目A协调群, 华东大区客户对接群 and 羽毛球&桌游小分队 (RENAME-1) all say what the group is for.
 - **group.outsider** — OUT-1 (李明, not in the roster; responsible: owner 马骏 E4001 and 高峰 E4004, whose
   QR code he scanned; OUT-1b is the same person's message) and OUT-2 (郑浩 E3009 writes after his
   leave_date; responsible: owner 张磊 E3001, inviter unknown). CTX-LEAVE is on his leave_date: none.
-- **member.onboard** — ONB-1 only (林晓 E3008 added to 研发部群 on day 2; responsible 张磊 E3001).
+- **member.onboard** — ONB-1 (林晓 E3008 added to 研发部群 on day 2; responsible 张磊 E3001) and ONB-4
+  (许诺 E5004, hired 11-16, never added to 星河全员群 by the end of 11-21; responsible 韩梅 E5001).
   ONB-2, ONB-3 and INV-1 are on day 4: none.
 - **member.invite** — INV-1 (何静 E4003 adds 宋佳 to 星河全员群) and OUT-1 (高峰 E4004's QR code).
-  ONB-1 (owner and head), ONB-2 (admin centre), ONB-3 (owner and head): none.
+  ONB-1 (owner and head), ONB-2 (admin centre), ONB-3 (the exporter 马骏, owner and head, but the
+  MemoTrace v2 file does not say who "你" is), INV-DT (owner): none.
 - **member.nickname** — checkable only in 销售部群 (memotrace2), 项目A协调群 (weclone) and 兴趣交流群
-  (chatlog); 星河全员群 (MemoTrace v1 has remark/nickname, not the group display name) and 研发部群
-  (PyWxDump has no names) must be reported as not checkable. Findings: 高峰 E4004 (小高🌟, 销售部群),
-  黄磊 E3007 (黄磊🏸, 兴趣交流群). Compliant: 销售-王伟 (alias), 销售部 罗敏 (space), 销售部_梁超 (underscore),
-  宋佳 → 销售部-宋佳 (NICK-OK, last seen). 项目A协调群's "王伟" cannot be attributed (see below).
-- **member.leave** — not checkable in WeChat exports (no self-leave notices); the report must say so.
+  (chatlog); 星河全员群 (MemoTrace v1 has remark/nickname, not the group display name), 研发部群
+  (PyWxDump has no names), 华东大区客户对接群 (DingTalk) and the WeCom group must be reported as not
+  checkable. Findings: NICK-1 高峰 E4004 (小高🌟, 销售部群), NICK-2 黄磊 E3007 (黄磊🏸, 兴趣交流群). Compliant:
+  销售-王伟 (alias), 销售部 罗敏 (space), 销售部_梁超 (underscore), 宋佳 → 销售部-宋佳 (NICK-OK, last seen).
+  项目A协调群's "王伟" cannot be attributed (see below).
+- **member.leave** — LEAVE-1 (罗敏 E4005 leaves 华东大区客户对接群 by herself). REMOVE-DT (a removal) and
+  LEAVE-OK (周航 E4009 leaves on his leave_date): none. Not checkable in the five WeChat groups (WeChat
+  shows no one leaving by themself) nor in the WeCom group-info snapshot: the report must say so.
 - **content.privacy** — PRIV-1 (王伟 E4002, one finding: ID {resident_id} and mobile {mobile}); the
   order number {decoy} and DECOY-2's digit runs must not fire.
 - **content.ad** — AD-1 (梁超 E4006: non-allowed link + 加微信 abc12345), AD-2 (曹宇 E5003: bilibili.com link).
@@ -1390,6 +1513,20 @@ incident, all responsible persons here being directors.
 '''
 
 
+def planted_membership():
+    """Rows for membership findings that fall on no planted message of their own."""
+    extra('11-22 00:00:00', 'ONB-4', 'member.onboard', CONVS['ALL']['name'], emp_who('E5004'),
+          'new hire 许诺 (hire 2026-11-16) is never added to the all group; the export covers 11-16..11-21, '
+          'so at the end of day 5 (11-21) she is late: finding against her head 韩梅 E5001, at the group\'s '
+          'first event after the deadline', '— (an absence)')
+    for conv, p, tag in (('SALES', 'E4004', 'NICK-1'), ('FUN', 'E3007', 'NICK-2')):
+        last = max((m for m in BY_CONV[conv] if m.who == p and m.t < parse_when('12-01 00:00:00')),
+                   key=lambda m: (m.t, m.seq))
+        extra(last.t.strftime('%m-%d %H:%M:%S'), tag, 'member.nickname', CONVS[conv]['name'], emp_who(p),
+              f'the group display name last seen in the period is "{dn(conv, p, last.t)}", not 部门+姓名 '
+              f'(finding at this last message)', loc(last))
+
+
 def check_expectations(rows):
     bad = 0
     by_q = {}
@@ -1416,8 +1553,15 @@ def main():
     sheets = [write_memotrace_v1(), write_memotrace_v2()]
     sheets += write_pywxdump()
     sheets += [write_weclone(), write_chatlog()]
+    dt_file, dt_n = write_dingtalk()
+    wc_file, wc_n = write_wecom()
+    others = [(dt_file, 'dingtalk-events (`dws event` NDJSON: member added / exited, messages)',
+               OTHER_GROUPS['DT']['name'], '—', dt_n, '钉钉-企业微信.zip!'),
+              (wc_file, 'wecom-groupchat (msgaudit/groupchat/get + roomid)', OTHER_GROUPS['WC']['name'],
+               '—', wc_n, '钉钉-企业微信.zip!')]
+    planted_membership()
     rows = track()
-    write_planted(sheets, rows)
+    write_planted(sheets, rows, others)
     bad = check_expectations(rows)
     print(f'{len(MSGS)} events, {sum(len(m.where) for m in MSGS)} records, {len(rows)} tracked; '
           f'{bad} expectation problems')

@@ -337,9 +337,12 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
     if (rc == EXIT_OK) {
         ca_penalties *q = ca_ledger_recompute(x->l, &x->cfg.policy, NULL, 0);
         const ca_incident *now = q ? ca_penalties_incident(q, incident) : NULL;
-        if (now)
-            fprintf(stderr, "chataudit: %s %s: incident %s of %s is now %s (offence %d, %s)\n",
-                    id, d == CA_REVIEW_CONFIRMED ? "confirmed" : "dismissed", incident, person,
+        if (now && now->status == CA_INC_DISMISSED)
+            fprintf(stderr, "chataudit: %s dismissed: incident %s of %s no longer counts; the "
+                            "later offences of %s are renumbered\n", id, incident, person, person);
+        else if (now)
+            fprintf(stderr, "chataudit: %s %s: incident %s of %s is %s (offence %d: %s)\n", id,
+                    d == CA_REVIEW_CONFIRMED ? "confirmed" : "dismissed", incident, person,
                     ca_incident_status_name(now->status), now->offence_no, or_dash(now->sanction));
         ca_penalties_free(q);
     }
@@ -382,7 +385,7 @@ static int cmd_adjust(ledger_ctx *x, const ledger_args *a, const char *who)
                                  : "no finding of this person in the ledger")
                 : a->incident ? "no such reply incident of this person"
                               : "no reply incident of this person; adjustments add to a reply "
-                                "incident (policy 5.2, 2.3.1)");
+                                "incident (policy 5.2, item 2.3.1)");
         ca_penalties_free(p);
         return EXIT_USAGE;
     }

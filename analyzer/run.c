@@ -718,6 +718,8 @@ int ca_run(const ca_run_opts *o)
         ca_penalty_run pr = {&cfg, ledger_path, period, &all, inputs, o->n_inputs,
                              (long)n_messages};
         int prc = o->no_ledger || ledger_path ? ca_ledger_record(&pr, &pen) : EXIT_INTERNAL;
+        if (prc == EXIT_OK && !o->quiet && ledger_path)
+            fprintf(stderr, "chataudit: ledger %s: period %s recorded\n", ledger_path, period);
         ca_free(ledger_path);
         if (prc != EXIT_OK) {
             rc = prc;

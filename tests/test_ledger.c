@@ -211,6 +211,10 @@ TEST(two_months_escalate)
     char *idx = slurp("%s/nov/index.html", dir);
     CHECK(strstr(idx, "月度趋势") && strstr(idx, ">2026-10<") && strstr(idx, ">2026-11<"));
     CHECK(strstr(idx, "解除劳动合同"));
+    /* the email body: small, no script, no SVG, nothing fetched */
+    CHECK(strlen(idx) < 100 * 1024);
+    CHECK(!strstr(idx, "<script") && !strstr(idx, "<svg") && !strstr(idx, "src=") &&
+          !strstr(idx, "<link") && !strstr(idx, "<style"));
     free(idx);
     char *html = slurp("%s/nov/penalties.html", dir);
     CHECK(strstr(html, "历史 History"));

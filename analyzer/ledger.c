@@ -647,10 +647,13 @@ int ca_ledger_record(const ca_penalty_run *r, ca_penalties **out)
     ca_ledger *l = ca_ledger_open(r->ledger_path);
     if (!l)
         rc = 1;
+    if (l)
+        ca_test_point("ledger-open"); /* before the transaction */
     ca_status st = l ? ca_ledger_begin(l) : CA_FAILED;
     if (l && st != CA_OK)
         rc = st == CA_FAILED ? 1 : 3;
-    ca_test_point("ledger-begin");
+    if (rc == 0)
+        ca_test_point("ledger-begin");
     ca_ledger_run run = {"run", r->period, policy_hash, ca_buf_cstr(&inputs),
                          (long)r->findings->n, NULL};
     if (rc == 0 && (inputs.oom || ca_ledger_replace_period(l, r->period, lf, n, r->messages,

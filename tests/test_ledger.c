@@ -332,7 +332,7 @@ TEST(sigkill_at_each_point_leaves_the_ledger_consistent)
     const struct {
         const char *point;
         int committed;
-    } points[] = {{"ledger-begin", 0}, {"ledger-findings", 0}, {"ledger-commit", 0},
+    } points[] = {{"ledger-open", 0}, {"ledger-begin", 0}, {"ledger-findings", 0}, {"ledger-commit", 0},
                   {"ledger-committed", 1}};
     for (size_t k = 0; k < sizeof points / sizeof *points; k++) {
         fresh_dir();

@@ -175,6 +175,19 @@ static int cmd_list(ledger_ctx *x)
         printf("%-8s %9ld %9ld %8ld %8ld %8ld %9ld %8ld %8ld\n", ps->period, ps->messages,
                ps->findings, cls[0], cls[1], cls[2], proposed, fines, points);
     }
+    /* the reviewer's work list: red lines still proposed */
+    size_t waiting = 0;
+    for (size_t i = 0; i < p->n_incidents; i++) {
+        const ca_incident *in = &p->incidents[i];
+        if (in->status != CA_INC_PROPOSED)
+            continue;
+        if (!waiting++)
+            printf("red lines awaiting review (chataudit ledger review ID --confirm|--dismiss "
+                   "--reason TEXT):\n");
+        const ca_lfinding *who = &p->findings[in->first + in->n - 1];
+        printf("  %s  %s  %s %s  offence %d  %s  %s\n", in->period, in->id, in->person_id,
+               or_dash(who->person_name), in->offence_no, in->rule, or_dash(in->sanction));
+    }
     printf("runs:\n");
     int rc = ca_ledger_print_runs(x->l, stdout) < 0 ? EXIT_INTERNAL : EXIT_OK;
     ca_penalties_free(p);

@@ -314,6 +314,8 @@ TEST(review_and_undo_change_the_next_report)
     char *list = slurp("%s/list.txt", dir);
     CHECK(strstr(list, "2026-11") && !strstr(list, "\n2026-10 "));
     CHECK(strstr(list, " undo ") && strstr(list, " review "));
+    /* November's red line is still a proposal, October's dismissed one is gone */
+    CHECK(strstr(list, "awaiting review") && strstr(list, "2026-11  I"));
     free(list);
     free(oct);
     cleanup();

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "format.h"
 #include "importer.h"
+#include "ledger.h"
 #include "run.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3, EXIT_PARTIAL = 4 };
@@ -21,14 +22,20 @@ static void usage(FILE *f)
     fputs("usage: chataudit COMMAND [OPTIONS] ...\n"
           "\n"
           "commands:\n"
-          "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events] [--quiet] INPUT...\n"
-          "           audit a month of exports: findings.csv, compliance.html, index.html\n"
+          "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--ledger FILE | --no-ledger]\n"
+          "           [--email FILE.eml] [--events] [--quiet] INPUT...\n"
+          "           audit a month of exports: findings.csv, compliance.html, index.html,\n"
+          "           penalties.csv, penalties.html; record the month in the ledger\n"
           "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
           "           read exports (files, folders, archives) and write the normalized\n"
           "           events as NDJSON, with an import summary\n"
           "  check    [-c CONFIG] [--print]\n"
           "           validate the configuration: policy.ini, roster, groups, holidays;\n"
           "           every problem listed at once as FILE:LINE: message\n"
+          "  ledger   [-c CONFIG] [--ledger FILE] list | show PERSON\n"
+          "           | review FINDING --confirm|--dismiss --reason TEXT\n"
+          "           | adjust PERSON --points N --reason TEXT | undo PERIOD\n"
+          "           the penalty ledger: offences across months, reviews, adjustments\n"
           "  formats  list the input formats chataudit recognises\n"
           "\n"
           "Run 'chataudit COMMAND --help' for a command's options.\n",
@@ -198,7 +205,8 @@ static int cmd_import(int argc, char **argv)
 
 static void run_usage(FILE *f)
 {
-    fputs("usage: chataudit run [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events]\n"
+    fputs("usage: chataudit run [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N]\n"
+          "                     [--ledger FILE | --no-ledger] [--email FILE.eml] [--events]\n"
           "                     [--quiet] INPUT...\n"
           "\n"
           "  -c CONFIG          configuration folder holding policy.ini (default ./config)\n"
@@ -207,10 +215,17 @@ static void run_usage(FILE *f)
           "  -o OUTDIR          where the reports go (default reports/YYYY-MM)\n"
           "  -j N               worker threads (default: online CPUs); output is identical\n"
           "                     for every N\n"
+          "  --ledger FILE      the penalty ledger (default: [files] ledger of policy.ini,\n"
+          "                     ledger.db in the configuration folder)\n"
+          "  --no-ledger        dry run: offences counted within this month only, nothing\n"
+          "                     recorded\n"
+          "  --email FILE.eml   also write a MIME message (index.html as its body, the CSVs\n"
+          "                     and full reports attached) for 'sendmail -t < FILE.eml'\n"
           "  --events           also write the normalized events (events.ndjson)\n"
           "  --quiet            no summary line\n"
           "\n"
-          "Writes findings.csv, compliance.html and index.html.  Exit status: 0 success\n"
+          "Writes findings.csv, compliance.html, index.html, penalties.csv and\n"
+          "penalties.html, after recording the month in the ledger.  Exit status: 0 success\n"
           "(findings are not errors), 1 bad usage or configuration, 2 no input could be\n"
           "read, 3 internal error, 4 parts of the input were unreadable.\n",
           f);
@@ -222,7 +237,9 @@ static int cmd_run(int argc, char **argv)
         {"config", required_argument, NULL, 'c'}, {"period", required_argument, NULL, 'p'},
         {"output", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
         {"events", no_argument, NULL, 'e'},       {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},         {"ledger", required_argument, NULL, 'L'},
+        {"no-ledger", no_argument, NULL, 'N'},    {"email", required_argument, NULL, 'M'},
+        {NULL, 0, NULL, 0}};
     ca_run_opts o;
     memset(&o, 0, sizeof o);
     int c;
@@ -244,6 +261,9 @@ static int cmd_run(int argc, char **argv)
         }
         case 'e': o.events = 1; break;
         case 'q': o.quiet = 1; break;
+        case 'L': o.ledger = optarg; break;
+        case 'N': o.no_ledger = 1; break;
+        case 'M': o.email = optarg; break;
         case 'h': run_usage(stdout); return EXIT_OK;
         default: run_usage(stderr); return EXIT_USAGE;
         }
@@ -251,6 +271,10 @@ static int cmd_run(int argc, char **argv)
     if (optind >= argc) {
         fputs("chataudit: run: expected at least one INPUT (file, folder or archive)\n", stderr);
         run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (o.ledger && o.no_ledger) {
+        fputs("chataudit: run: --ledger and --no-ledger exclude each other\n", stderr);
         return EXIT_USAGE;
     }
     o.inputs = argv + optind;
@@ -333,6 +357,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "ledger") == 0)
+        return ca_ledger_main(argc - 1, argv + 1);
     fprintf(stderr, "chataudit: unknown command \"%s\"\n", cmd);
     usage(stderr);
     return EXIT_USAGE;

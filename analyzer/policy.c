@@ -67,10 +67,13 @@ static const key_def keys[] = {
     {"files", "groups", T_STR, F(groups_file), 0, 0, "groups.csv"},
     {"files", "holidays", T_STR, F(holidays_file), 0, 0, "holidays.csv"},
     {"files", "ledger", T_STR, F(ledger_file), 0, 0, "ledger.db"},
+    {"email", "to", T_STR, F(email_to), 0, 0, ""},
+    {"email", "from", T_STR, F(email_from), 0, 0, "chataudit <chataudit@localhost>"},
 };
 
 static const char *const sections[] = {"company", "hours", "reply", "onboarding", "nickname",
-                                       "lexicon", "links", "incident", "penalty", "files"};
+                                       "lexicon", "links", "incident", "penalty", "files",
+                                       "email"};
 
 static const char *const day_names[7][3] = {
     {"mon", "周一", "星期一"}, {"tue", "周二", "星期二"}, {"wed", "周三", "星期三"},

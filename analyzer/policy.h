@@ -55,6 +55,8 @@ typedef struct ca_policy {
     char *reply_min_level;
     /* [files] */
     char *roster_file, *groups_file, *holidays_file, *ledger_file;
+    /* [email] (--email): the To and From headers; to "" = no recipient yet */
+    char *email_to, *email_from;
 } ca_policy;
 
 /* Sets every key to its default.  0, or -1 on out of memory. */

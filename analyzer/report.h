@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "finding.h"
 #include "importer.h"
+#include "penalty.h"
 
 typedef struct ca_input_file {
     const char *path;      /* as named on the command line */
@@ -31,6 +32,8 @@ typedef struct ca_report {
     const ca_import *imp;        /* files, formats, unresolved senders */
     const ca_diag *diag;         /* data-quality warnings and errors */
     size_t n_messages;           /* messages in the period */
+    const ca_penalties *pen;     /* incidents of every period up to this one, from the
+                                    ledger (computed); NULL when penalties were not run */
 } ca_report;
 
 /* Each returns 0, or -1 with errno-style reason printed to stderr as
@@ -38,5 +41,12 @@ typedef struct ca_report {
 int ca_write_findings_csv(const ca_report *r, const char *path);
 int ca_write_compliance_html(const ca_report *r, const char *path);
 int ca_write_index_html(const ca_report *r, const char *path);
+int ca_write_penalties_csv(const ca_report *r, const char *path);
+int ca_write_penalties_html(const ca_report *r, const char *path);
+/* The MIME message of SPEC §9 (reports/email.c): index.html as the body
+ * with a plain-text alternative, and the files of outdir named in files[]
+ * attached.  Same contract as the writers above. */
+int ca_write_email(const ca_report *r, const char *outdir, const char *const *files,
+                   size_t n_files, const char *path);
 
 #endif

@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "finding.h"
 #include "importer.h"
+#include "ledger.h"
 #include "outfile.h"
 #include "report.h"
 #include "rule.h"
@@ -599,6 +600,7 @@ int ca_run(const ca_run_opts *o)
     ca_findings all;
     ca_findings_init(&all);
     char *outdir = NULL;
+    ca_penalties *pen = NULL;
     if (!diag)
         return EXIT_INTERNAL;
 
@@ -746,14 +748,34 @@ int ca_run(const ca_run_opts *o)
         const ca_event *e = ca_import_event(imp, i);
         n_messages += e->kind == CA_KIND_MESSAGE && e->time_ms >= pstart && e->time_ms < pend;
     }
+
+    /* ---- penalties (SPEC §7): the ledger, in one transaction, before any report ---- */
+    {
+        char *ledger_path = o->no_ledger ? NULL
+                          : o->ledger ? ca_strdup(o->ledger) : ca_ledger_default_path(&cfg);
+        ca_penalty_run pr = {&cfg, ledger_path, period, &all, inputs, o->n_inputs,
+                             (long)n_messages};
+        int prc = o->no_ledger || ledger_path ? ca_ledger_record(&pr, &pen) : EXIT_INTERNAL;
+        if (prc == EXIT_OK && !o->quiet && ledger_path)
+            fprintf(stderr, "chataudit: ledger %s: period %s recorded\n", ledger_path, period);
+        ca_free(ledger_path);
+        if (prc != EXIT_OK) {
+            rc = prc;
+            goto out;
+        }
+    }
+    /* ---- end of penalties ---- */
+
     ca_report rep = {&cfg, period, pstart, pend, CA_VERSION, inputs, o->n_inputs, convs, n_convs,
-                     &all, imp, diag, n_messages};
+                     &all, imp, diag, n_messages, pen};
     const struct {
         const char *name;
         int (*write)(const ca_report *, const char *);
     } outputs[] = {{"findings.csv", ca_write_findings_csv},
                    {"compliance.html", ca_write_compliance_html},
-                   {"index.html", ca_write_index_html}};
+                   {"index.html", ca_write_index_html},
+                   {"penalties.csv", ca_write_penalties_csv},
+                   {"penalties.html", ca_write_penalties_html}};
     for (size_t k = 0; k < CA_ARRAY_LEN(outputs); k++) {
         ca_buf p = CA_BUF_INIT;
         ca_buf_printf(&p, "%s/%s", outdir, outputs[k].name);
@@ -775,6 +797,14 @@ int ca_run(const ca_run_opts *o)
         }
         ca_buf_free(&p);
     }
+    /* ---- the email (SPEC §9): after every report it attaches ---- */
+    if (o->email && rc == EXIT_OK) {
+        const char *attach[] = {"findings.csv", "penalties.csv", "compliance.html",
+                                "penalties.html", "latency.csv", "latency.html"};
+        if (ca_write_email(&rep, outdir, attach, CA_ARRAY_LEN(attach), o->email) != 0)
+            rc = EXIT_INTERNAL;
+    }
+    /* ---- end of the email ---- */
 
     /* 6. the summary */
     ca_diag_print(diag, stderr, CA_DIAG_WARN);
@@ -798,6 +828,7 @@ int ca_run(const ca_run_opts *o)
     if (rc == EXIT_OK && ca_diag_count(diag, CA_DIAG_ERROR))
         rc = EXIT_PARTIAL;
 out:
+    ca_penalties_free(pen);
     ca_findings_free(&all);
     if (workers)
         for (int k = 0; k < jobs; k++)

@@ -16,6 +16,9 @@ typedef struct ca_run_opts {
     int events;                /* --events: also write events.ndjson */
     char *const *inputs;
     size_t n_inputs;
+    const char *ledger;        /* --ledger FILE, NULL: [files] ledger of the config */
+    int no_ledger;             /* --no-ledger: this month's findings only, nothing kept */
+    const char *email;         /* --email FILE.eml or NULL */
 } ca_run_opts;
 
 /* Runs the audit; returns the exit status of SPEC §2 (0, 1, 2, 3, 4). */

@@ -58,7 +58,8 @@ static void write_row(ca_buf *b, const ca_report *r, const ca_finding *f)
     cell(b, f->department);
     cell(b, ca_time_format(f->time_ms, r->cfg->tz_offset_min, when));
     cell(b, f->message_id);
-    cell(b, NULL); /* incident_id: set once penalties are assigned */
+    const ca_incident *in = ca_penalties_incident_of(r->pen, f->id);
+    cell(b, in && ca_strcmp0(in->period, r->period) == 0 ? in->id : NULL);
     cell_capped(b, f->evidence);
     cell(b, f->detail);
     if (f->src_path) {

@@ -297,6 +297,114 @@ static void write_top_people(ca_buf *b, const ca_report *r, const ca_count *c, s
     ca_buf_puts(b, "</table>\n");
 }
 
+/* ---- penalties and the month-over-month trend (from the ledger) ---- */
+
+#define TOP_PENALTIES 30    /* incidents listed; the rest counted */
+#define TREND_MONTHS 12
+
+static void write_penalties(ca_buf *b, const ca_report *r)
+{
+    const ca_penalties *p = r->pen;
+    ca_buf_puts(b, H2 "处罚建议 Penalties proposed</h2>\n");
+    size_t rows = 0, more = 0;
+    long fines = 0, points = 0, pay = 0;
+    for (size_t i = 0; p && i < p->n_incidents; i++) {
+        const ca_incident *in = &p->incidents[i];
+        if (strcmp(in->period, r->period) != 0 || in->status == CA_INC_DISMISSED ||
+            (!*in->sanction && !in->points))
+            continue;
+        fines += in->fine_yuan > 0 ? in->fine_yuan : 0;
+        pay += in->fine_yuan < 0;
+        points += in->points;
+        if (rows == TOP_PENALTIES) {
+            more++;
+            continue;
+        }
+        if (!rows++)
+            ca_buf_puts(b, TABLE "<tr>" TH "姓名 Name</th>" TH "部门 Department</th>"
+                           TH "类别 Class</th>" THN "次数 Offence</th>" TH "处理 Sanction</th>"
+                           THN "罚款 Fine</th>" THN "扣分 Points</th>" TH "状态 Status</th></tr>\n");
+        const ca_lfinding *who = &p->findings[in->first + in->n - 1];
+        ca_buf_puts(b, "<tr>" TD);
+        text_or(b, who->person_name, in->person_id);
+        ca_buf_puts(b, " <span style=\"color:#777\">");
+        text(b, in->person_id);
+        ca_buf_puts(b, "</span></td>" TD);
+        text_or(b, who->department, "—");
+        ca_buf_printf(b, "</td><td style=\"padding:4px 8px;border-bottom:1px solid #eee;color:%s\">",
+                      rule_colour(in->rule));
+        text(b, ca_pclass_title(in->pclass));
+        ca_buf_printf(b, "</td>" TDN "%d</td>" TD, in->offence_no);
+        text_or(b, in->sanction, "—");
+        if (in->fine_yuan < 0)
+            ca_buf_puts(b, "</td>" TDN "当月绩效</td>");
+        else
+            ca_buf_printf(b, "</td>" TDN "%ld</td>", in->fine_yuan);
+        ca_buf_printf(b, TDN "%d</td>", in->points);
+        ca_buf_printf(b, "<td style=\"padding:4px 8px;border-bottom:1px solid #eee;color:%s\">%s</td></tr>\n",
+                      in->status == CA_INC_PROPOSED ? "#c62828" : "#222",
+                      in->status == CA_INC_PROPOSED ? "待确认 proposed"
+                      : in->status == CA_INC_CONFIRMED ? "已确认 confirmed" : "执行 applied");
+    }
+    if (!rows) {
+        ca_buf_puts(b, "<p style=\"margin:0\">本期没有处罚建议。No penalties this period.</p>\n");
+        return;
+    }
+    if (more)
+        ca_buf_printf(b, "<tr>" TDM "另有 %zu 项，见 penalties.html %zu more in penalties.html</td>"
+                         TD "</td>" TD "</td>" TD "</td>" TD "</td>" TD "</td>" TD "</td>" TD
+                         "</td></tr>\n", more, more);
+    ca_buf_printf(b, "</table>\n<p style=\"margin:6px 0 0;font-size:12px;color:#555\">合计 Total: "
+                     "罚款 %ld 元 · 全额扣除当月绩效 %ld 人次 · 扣分 %ld 分。红线处理经复核确认前为建议。"
+                     "Red-line outcomes are proposals until a reviewer confirms them.%s</p>\n",
+                  fines, pay, points,
+                  p->ledger_path ? "" : " 未使用台账：次数只按本月计算。No ledger: offences counted "
+                                        "within this month only.");
+}
+
+static void write_trend(ca_buf *b, const ca_report *r)
+{
+    const ca_penalties *p = r->pen;
+    size_t last = 0, first;
+    while (p && last < p->n_periods && strcmp(p->periods[last].period, r->period) <= 0)
+        last++;
+    ca_buf_puts(b, H2 "月度趋势 Month-over-month trend</h2>\n");
+    if (!p || last < 1) {
+        ca_buf_puts(b, "<p style=\"margin:0\">无台账记录。No months recorded.</p>\n");
+        return;
+    }
+    first = last > TREND_MONTHS ? last - TREND_MONTHS : 0;
+    long max = 1;
+    for (size_t k = first; k < last; k++)
+        if (p->periods[k].findings > max)
+            max = p->periods[k].findings;
+    ca_buf_puts(b, TABLE "<tr>" TH "月份 Month</th>" THN "消息 Messages</th>" THN "发现 Findings</th>"
+                   THN "红线 Red line</th>" THN "内容 Content</th>" THN "回复 Reply</th>"
+                   THN "罚款 Fines</th>" THN "扣分 Points</th>" TH "</th></tr>\n");
+    for (size_t k = first; k < last; k++) {
+        const ca_period_stats *ps = &p->periods[k];
+        long cls[3] = {0, 0, 0}, fines = 0, points = 0;
+        for (size_t i = 0; i < p->n_incidents; i++) {
+            const ca_incident *in = &p->incidents[i];
+            if (strcmp(in->period, ps->period) != 0 || in->status == CA_INC_DISMISSED)
+                continue;
+            int c = ca_pclass_rank(in->pclass);
+            if (c < 3)
+                cls[c]++;
+            fines += in->fine_yuan > 0 ? in->fine_yuan : 0;
+            points += in->points;
+        }
+        ca_buf_puts(b, "<tr>" TD);
+        text(b, ps->period);
+        ca_buf_printf(b, "</td>" TDN "%ld</td>" TDN "%ld</td>" TDN "%ld</td>" TDN "%ld</td>"
+                         TDN "%ld</td>" TDN "%ld</td>" TDN "%ld</td>",
+                      ps->messages, ps->findings, cls[0], cls[1], cls[2], fines, points);
+        bar(b, (size_t)ps->findings, (size_t)max, "#ef6c00");
+        ca_buf_puts(b, "</tr>\n");
+    }
+    ca_buf_puts(b, "</table>\n");
+}
+
 static void quality_row(ca_buf *b, const char *label, size_t value)
 {
     ca_buf_printf(b, "<tr>" TD "%s</td>" TDN "<span style=\"color:%s\">%zu</span></td></tr>\n",
@@ -382,14 +490,18 @@ int ca_write_index_html(const ca_report *r, const char *path)
         write_by_rule(&b, by_rule, n_rule);
         write_by_department(&b, by_dept, n_dept);
         write_top_people(&b, r, by_person, n_person);
+        write_penalties(&b, r);
+        write_trend(&b, r);
         rc = write_quality(&b, r);
     }
     if (rc == 0) {
         write_inputs(&b, r);
         ca_buf_puts(&b, "<p style=\"margin:20px 0 0;font-size:13px;color:#555\">"
-                        "完整报告见附件：compliance.html（每条发现及其上下文证据）、findings.csv（Excel 明细）。"
+                        "完整报告见附件：compliance.html（每条发现及其上下文证据）、penalties.html"
+                        "（处罚及历史）、findings.csv 与 penalties.csv（Excel 明细）。"
                         "<br>Full reports attached: compliance.html (every finding with its evidence "
-                        "in context) and findings.csv (for Excel).</p>\n"
+                        "in context), penalties.html (penalties and history), findings.csv and "
+                        "penalties.csv (for Excel).</p>\n"
                         "</td></tr></table>\n</td></tr></table>\n</body>\n</html>\n");
         rc = ca_outfile_write_buf(f, &b);
     }

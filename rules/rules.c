@@ -13,10 +13,14 @@ extern const ca_rule ca_rule_redline_religion;
 extern const ca_rule ca_rule_redline_porn;
 extern const ca_rule ca_rule_redline_violence;
 extern const ca_rule ca_rule_redline_abuse;
+extern const ca_rule ca_rule_reply_employee;
+extern const ca_rule ca_rule_reply_leader;
+extern const ca_rule ca_rule_reply_public;
 
 const ca_rule *const ca_rules[] = {
     &ca_rule_content_privacy,  &ca_rule_content_offtopic, &ca_rule_content_ad, &ca_rule_content_forward,
     &ca_rule_redline_politics, &ca_rule_redline_religion, &ca_rule_redline_porn,
     &ca_rule_redline_violence, &ca_rule_redline_abuse,
+    &ca_rule_reply_employee, &ca_rule_reply_leader, &ca_rule_reply_public,
 };
 const size_t ca_n_rules = sizeof ca_rules / sizeof ca_rules[0];

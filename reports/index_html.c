@@ -382,7 +382,7 @@ int ca_write_index_html(const ca_report *r, const char *path)
         write_by_rule(&b, by_rule, n_rule);
         write_by_department(&b, by_dept, n_dept);
         write_top_people(&b, r, by_person, n_person);
-        rc = write_quality(&b, r);
+        rc = ca_write_latency_headline(&b, r) < 0 ? (errno = ENOMEM, -1) : write_quality(&b, r);
     }
     if (rc == 0) {
         write_inputs(&b, r);

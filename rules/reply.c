@@ -755,6 +755,17 @@ static int track_public(ca_rule_ctx *ctx, const ca_rule *rule, reply_state *st, 
 
 /* ------------------------------------------------------------ the rules */
 
+/* Whether t lies after e's leave_date (their last working day), in the
+ * company's zone. */
+static int after_leaving(const ca_rule_ctx *ctx, const ca_employee *e, int64_t t_ms)
+{
+    if (e->leave_day < 0)
+        return 0;
+    int64_t local = t_ms + (int64_t)ctx->cfg->tz_offset_min * MIN_MS;
+    int64_t day = local / 86400000LL - (local % 86400000LL < 0);
+    return day > e->leave_day;
+}
+
 static int reply_event(ca_rule_ctx *ctx, const ca_rule *rule, reply_kind kind, reply_state *st,
                        size_t i)
 {
@@ -766,8 +777,8 @@ static int reply_event(ca_rule_ctx *ctx, const ca_rule *rule, reply_kind kind, r
     if (!e->employee || !ca_rule_in_period(ctx, e->time_ms))
         return 0;
     const ca_employee *sender = ca_roster_by_id(ctx->cfg->roster, e->employee);
-    if (!sender)
-        return 0;
+    if (!sender || after_leaving(ctx, sender, e->time_ms))
+        return 0; /* a former employee's messages are no employee's questions or requests */
     switch (kind) {
     case REPLY_EMPLOYEE: return track_employee(ctx, rule, st, i, sender);
     case REPLY_LEADER: return track_leader(ctx, rule, st, i, sender);

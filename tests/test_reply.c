@@ -410,6 +410,20 @@ TEST(what_is_a_question)
     CHECK_INT(out.n_latency, 0);
 }
 
+TEST(former_employee_asks_no_employee_question)
+{
+    /* 郑浩 E24 left on 2026-11-20 (his last working day) */
+    reset();
+    say("2026-11-20 09:00:00", "E20", "早");
+    size_t last_day = say("2026-11-20 17:00:00", "E24", "交接文档放哪里？");
+    size_t after = say("2026-11-23 10:00:00", "E24", "我的社保转出了吗？");
+    say("2026-11-23 12:00:00", "E20", "好的");
+    run();
+    CHECK_STR(outcome("reply.employee", last_day, "E20"), "breached 240.0 @3"); /* 60 on Friday, 180 on Monday */
+    CHECK_STR(outcome("reply.employee", after, "E20"), "none");
+    CHECK_INT(out.n_latency, 1);
+}
+
 TEST(leader_mentions_and_named_departments)
 {
     reset();

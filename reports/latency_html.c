@@ -34,7 +34,9 @@ static const char CSS[] =
     "tr.total td{font-weight:600;background:#fafafa}"
     ".mono{font-family:Consolas,Menlo,monospace;font-size:12px}"
     ".muted{color:#777}nav a{margin-right:12px}"
-    ".msg{white-space:pre-wrap;word-break:break-word;max-width:360px}"
+    ".msg{white-space:pre-wrap;word-break:break-word;max-width:320px}"
+    ".wide{overflow-x:auto}"
+    "td.src{word-break:break-all;font-size:11px;color:#777;max-width:200px}"
     ".st{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;font-size:12px}"
     ".st.met{background:#2e7d32}.st.breached{background:#e65100}"
     ".st.unanswered{background:#b71c1c}.st.open{background:#78909c}"
@@ -490,7 +492,7 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
         person(b, r, l->answered_by);
     ca_buf_puts(b, "</td><td class=\"n\">");
     ca_buf_puts(b, ca_latency_minutes_text(l->business_ms, t));
-    ca_buf_printf(b, "</td><td><span class=\"st %s\">%s</span></td><td class=\"mono\">",
+    ca_buf_printf(b, "</td><td><span class=\"st %s\">%s</span></td><td class=\"src mono\">",
                   ca_latency_status_name(l->status), ca_latency_status_name(l->status));
     if (q && q->src_path) {
         text(b, q->src_path);
@@ -508,7 +510,7 @@ static int write_all(ca_buf *b, FILE *out, const ca_report *r)
         ca_buf_puts(b, "<p class=\"muted\">无 None.</p>\n");
         return 0;
     }
-    ca_buf_puts(b, "<table>\n<tr><th>规则 Rule</th><th>群 Group</th><th>时间 Asked</th>"
+    ca_buf_puts(b, "<div class=\"wide\"><table>\n<tr><th>规则 Rule</th><th>群 Group</th><th>时间 Asked</th>"
                    "<th>提出人 Asker</th><th>消息 Message</th><th>负责人 Responsible</th>"
                    "<th>时限 Deadline</th><th>回复 Answered</th><th>回复人 Answered by</th>"
                    "<th class=\"n\">分钟 Minutes</th><th>状态 Status</th><th>来源 Source</th></tr>\n");
@@ -517,7 +519,7 @@ static int write_all(ca_buf *b, FILE *out, const ca_report *r)
         if (b->len >= FLUSH_AT && ca_outfile_write_buf(out, b) < 0)
             return -1;
     }
-    ca_buf_puts(b, "</table>\n<p class=\"muted\">回复人一栏只在回复者不是负责人时填写（reply.public："
+    ca_buf_puts(b, "</table></div>\n<p class=\"muted\">回复人一栏只在回复者不是负责人时填写（reply.public："
                    "行政中心任何成员的回复都算）。Answered by is filled in only when someone other than "
                    "the responsible person answered (reply.public: any admin-centre member's reply "
                    "counts).</p>\n");

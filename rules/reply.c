@@ -357,7 +357,7 @@ static int cmp_by_id(const void *pa, const void *pb, const ca_conv *c)
     return strcmp(c->events[*(const size_t *)pa]->id, c->events[*(const size_t *)pb]->id);
 }
 
-/* qsort has no context argument: a small insertion-merge sort instead. */
+/* qsort has no context argument: a merge sort of event indices by id. */
 static void sort_by_id(size_t *a, size_t n, const ca_conv *c, size_t *tmp)
 {
     if (n < 2)
@@ -698,8 +698,7 @@ static int track_leader(ca_rule_ctx *ctx, const ca_rule *rule, reply_state *st, 
     for (uint32_t k = 0; k < e->n_mentions; k++) {
         const char *id = e->mention_ids ? e->mention_ids[k] : NULL;
         const ca_employee *m = id ? ca_roster_by_id(ctx->cfg->roster, id) : NULL;
-        const dept_head *d = m ? find_dept(sh, m->department) : NULL;
-        if (m && m->is_head && d && d->head == m)
+        if (m && m->is_head)
             add_unique(rs, &n, CA_ARRAY_LEN(rs), m);
     }
     if (e->text && *e->text) {

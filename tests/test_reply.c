@@ -135,8 +135,11 @@ static void quote(size_t i, const char *quote_sender, const char *reply_to)
 
 static ca_findings out;
 
-/* Runs the three reply rules over the conversation (period: all time). */
-static void run(void)
+/* Runs the three reply rules over the conversation (period: all time), as
+ * the engine does: a rule that fails (out of memory) stops the rest of
+ * that conversation but still finishes and cleans up.  0, or -1 when
+ * anything failed. */
+static int run_status(void)
 {
     ca_findings_free(&out);
     ca_findings_init(&out);
@@ -149,13 +152,21 @@ static void run(void)
     conv.events = evp;
     conv.n_events = nev;
     ca_members *members = ca_members_build(&conv);
-    CHECK(members != NULL);
+    if (!members)
+        return -1;
+    int rc = 0;
     const ca_rule *rules[] = {&ca_rule_reply_employee, &ca_rule_reply_leader, &ca_rule_reply_public};
     for (size_t r = 0; r < 3; r++) {
         int failed = 0;
         void *shared = rules[r]->prepare(&cfg, &conv, 1, &failed);
-        CHECK(shared && !failed);
         void *state = ca_calloc(1, rules[r]->state_size);
+        if (!shared || failed || !state) {
+            if (shared)
+                rules[r]->release(shared);
+            ca_free(state);
+            rc = -1;
+            continue;
+        }
         ca_rule_ctx ctx;
         memset(&ctx, 0, sizeof ctx);
         ctx.cfg = &cfg;
@@ -167,7 +178,8 @@ static void run(void)
         ctx.out = &out;
         ctx.shared = shared;
         ctx.members = members;
-        for (size_t i = 0; i < nev; i++) {
+        int ok = 1;
+        for (size_t i = 0; i < nev && ok; i++) {
             /* the engine's text unit */
             scratch.n_units = 0;
             if (ev[i].text && *ev[i].text) {
@@ -175,19 +187,33 @@ static void run(void)
                 u->kind = CA_UNIT_TEXT;
                 u->text = ev[i].text;
                 u->len = strlen(ev[i].text);
-                CHECK(ca_normalize(u->text, u->len, CA_NORM_STRIP, &u->norm) == 0);
+                if (ca_normalize(u->text, u->len, CA_NORM_STRIP, &u->norm) != 0) {
+                    ok = 0;
+                    break;
+                }
             }
             ctx.units = scratch.units;
             ctx.n_units = scratch.n_units;
-            CHECK(rules[r]->on_event(&ctx, state, i) == 0);
+            ok = rules[r]->on_event(&ctx, state, i) == 0;
         }
-        CHECK(rules[r]->finish(&ctx, state) == 0);
+        if (rules[r]->finish(&ctx, state) != 0)
+            ok = 0;
         rules[r]->cleanup(state);
         ca_free(state);
         rules[r]->release(shared);
+        if (!ok)
+            rc = -1;
     }
     ca_members_free(members);
+    if (out.oom)
+        rc = -1;
     ca_findings_finalize(&out);
+    return rc;
+}
+
+static void run(void)
+{
+    CHECK_INT(run_status(), 0);
 }
 
 /* "status minutes [answered-index]" of the record of rule for the tracked
@@ -485,6 +511,37 @@ TEST(public_question_any_admin_centre_member_answers)
     run();
     CHECK_INT(out.n_latency, 0);
     CHECK(out.n_notes == 1 && strstr(out.notes[0].text, "without an admin-centre"));
+}
+
+/* Every allocation of the rules failed in turn: no crash, no leak (under
+ * valgrind or ASan), and the failure is reported, never a wrong outcome. */
+TEST(out_of_memory_fails_cleanly)
+{
+    reset();
+    say("2026-11-24 09:00:00", "E20", "早");
+    say("2026-11-24 09:01:00", "E30", "早");
+    size_t q = say("2026-11-24 10:00:00", "E1", "@张磊 这个版本销售部要确认吗？");
+    mention(q, "E20");
+    size_t a = say("2026-11-24 10:10:00", "E20", "收到");
+    quote(a, NULL, "m3");
+    say("2026-11-24 10:40:00", "E21", "部署脚本是否需要更新？");
+    say("2026-11-24 11:40:00", "E20", "要");
+    long before = ca_alloc_count();
+    CHECK_INT(run_status(), 0);
+    long total = ca_alloc_count() - before;
+    size_t clean = out.n_latency;
+    CHECK_INT(clean, 3);
+    for (long n = 1; n <= total; n++) {
+        ca_alloc_fail_after(n);
+        int rc = run_status();
+        ca_alloc_fail_after(0);
+        if (rc == 0 && out.n_latency != clean) {
+            fprintf(stderr, "allocation %ld failed: a wrong outcome instead of an error\n", n);
+            check_failures++;
+        }
+    }
+    CHECK_INT(run_status(), 0);
+    CHECK_INT(out.n_latency, clean);
 }
 
 TEST_MAIN()

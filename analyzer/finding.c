@@ -193,3 +193,16 @@ void ca_findings_finalize(ca_findings *f)
         snprintf(x->id, sizeof x->id, "%016llx", (unsigned long long)h);
     }
 }
+
+const char *ca_latency_status_name(ca_latency_status s)
+{
+    static const char *const names[] = {"met", "breached", "unanswered", "open"};
+    return (unsigned)s < CA_ARRAY_LEN(names) ? names[s] : "?";
+}
+
+char *ca_latency_minutes_text(int64_t business_ms, char out[32])
+{
+    int64_t tenths = (business_ms + 3000) / 6000; /* to the nearest tenth of a minute */
+    snprintf(out, 32, "%lld.%lld", (long long)(tenths / 10), (long long)(tenths % 10));
+    return out;
+}

@@ -64,7 +64,14 @@ typedef struct ca_latency {
     const char *answered_by;    /* roster id of who answered, NULL for none */
     long business_minutes;      /* to the reply, or to the end of the export */
     ca_latency_status status;
+    int64_t business_ms;        /* the same, exact (business_minutes = this / 60000) */
 } ca_latency;
+
+/* "met", "breached", "unanswered", "open". */
+const char *ca_latency_status_name(ca_latency_status s);
+/* Business minutes to the nearest tenth, "45.6", as latency.csv and the
+ * reports show them (the same digits everywhere).  Returns out. */
+char *ca_latency_minutes_text(int64_t business_ms, char out[32]);
 
 /* A data-quality note a rule makes about a conversation: something it
  * could not check, or a tracked message it could not judge.  Shown in the

@@ -48,5 +48,12 @@ int ca_write_penalties_html(const ca_report *r, const char *path);
  * attached.  Same contract as the writers above. */
 int ca_write_email(const ca_report *r, const char *outdir, const char *const *files,
                    size_t n_files, const char *path);
+/* latency.csv and latency.html: the reply rules' tracked messages. */
+int ca_write_latency_csv(const ca_report *r, const char *path);
+int ca_write_latency_html(const ca_report *r, const char *path);
+/* Appends index.html's latency headline (a heading and a small table of
+ * tracked, on-time share, breached, unanswered and open per reply rule;
+ * inline styles only, for mail clients) to b.  0, or -1 on oom. */
+int ca_write_latency_headline(ca_buf *b, const ca_report *r);
 
 #endif

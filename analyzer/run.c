@@ -775,7 +775,9 @@ int ca_run(const ca_run_opts *o)
                    {"compliance.html", ca_write_compliance_html},
                    {"index.html", ca_write_index_html},
                    {"penalties.csv", ca_write_penalties_csv},
-                   {"penalties.html", ca_write_penalties_html}};
+                   {"penalties.html", ca_write_penalties_html},
+                   {"latency.csv", ca_write_latency_csv},
+                   {"latency.html", ca_write_latency_html}};
     for (size_t k = 0; k < CA_ARRAY_LEN(outputs); k++) {
         ca_buf p = CA_BUF_INIT;
         ca_buf_printf(&p, "%s/%s", outdir, outputs[k].name);

@@ -490,18 +490,22 @@ int ca_write_index_html(const ca_report *r, const char *path)
         write_by_rule(&b, by_rule, n_rule);
         write_by_department(&b, by_dept, n_dept);
         write_top_people(&b, r, by_person, n_person);
-        write_penalties(&b, r);
-        write_trend(&b, r);
-        rc = write_quality(&b, r);
+        rc = ca_write_latency_headline(&b, r) < 0 ? (errno = ENOMEM, -1) : 0;
+        if (rc == 0) {
+            write_penalties(&b, r);
+            write_trend(&b, r);
+            rc = write_quality(&b, r);
+        }
     }
     if (rc == 0) {
         write_inputs(&b, r);
         ca_buf_puts(&b, "<p style=\"margin:20px 0 0;font-size:13px;color:#555\">"
-                        "完整报告见附件：compliance.html（每条发现及其上下文证据）、penalties.html"
-                        "（处罚及历史）、findings.csv 与 penalties.csv（Excel 明细）。"
+                        "完整报告见附件：compliance.html（每条发现及其上下文证据）、latency.html"
+                        "（回复时效）、penalties.html（处罚及历史）、findings.csv、latency.csv 与 "
+                        "penalties.csv（Excel 明细）。"
                         "<br>Full reports attached: compliance.html (every finding with its evidence "
-                        "in context), penalties.html (penalties and history), findings.csv and "
-                        "penalties.csv (for Excel).</p>\n"
+                        "in context), latency.html (reply times), penalties.html (penalties and "
+                        "history), findings.csv, latency.csv and penalties.csv (for Excel).</p>\n"
                         "</td></tr></table>\n</td></tr></table>\n</body>\n</html>\n");
         rc = ca_outfile_write_buf(f, &b);
     }

@@ -20,6 +20,9 @@ extern const ca_rule ca_rule_member_onboard;
 extern const ca_rule ca_rule_member_nickname;
 extern const ca_rule ca_rule_member_invite;
 extern const ca_rule ca_rule_member_leave;
+extern const ca_rule ca_rule_reply_employee;
+extern const ca_rule ca_rule_reply_leader;
+extern const ca_rule ca_rule_reply_public;
 
 const ca_rule *const ca_rules[] = {
     &ca_rule_content_privacy,  &ca_rule_content_offtopic, &ca_rule_content_ad, &ca_rule_content_forward,
@@ -27,5 +30,6 @@ const ca_rule *const ca_rules[] = {
     &ca_rule_redline_violence, &ca_rule_redline_abuse,
     &ca_rule_group_create, &ca_rule_group_name, &ca_rule_group_outsider,
     &ca_rule_member_onboard, &ca_rule_member_nickname, &ca_rule_member_invite, &ca_rule_member_leave,
+    &ca_rule_reply_employee, &ca_rule_reply_leader, &ca_rule_reply_public,
 };
 const size_t ca_n_rules = sizeof ca_rules / sizeof ca_rules[0];

@@ -65,6 +65,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "处罚明细-2026-11-penalties.csv": "penalties.csv",
         "合规报告-2026-11-compliance.html": "compliance.html",
         "处罚报告-2026-11-penalties.html": "penalties.html",
+        "回复时效明细-2026-11-latency.csv": "latency.csv",
+        "回复时效报告-2026-11-latency.html": "latency.html",
     }
     seen = {}
     for p in parts[1:]:

@@ -12,7 +12,8 @@ static const struct {
     const char *prefix, *suffix;  /* either may be NULL */
     uint32_t hint;
 } id_shapes[] = {
-    {"wechat", NULL, "@chatroom", CA_EV_GROUP},     /* also …@im.chatroom */
+    {"wechat", NULL, "@chatroom", CA_EV_GROUP},
+    {"wechat", NULL, "@im.chatroom", CA_EV_GROUP},  /* with WeCom members */
     {"wechat", "wxid_", NULL, CA_EV_PRIVATE},
     {"wechat", "gh_", NULL, CA_EV_PRIVATE},          /* an official account */
     {"wechat", NULL, "@openim", CA_EV_PRIVATE},      /* a WeCom contact */
@@ -92,10 +93,6 @@ int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg 
         *why = "the export or the id marks it a group";
         return 0;
     }
-    if (flags & CA_EV_PRIVATE) {
-        *why = "the export or the id marks it a one-to-one chat";
-        return 1;
-    }
     const char *seen[2];
     size_t n_seen = 0;
     for (size_t i = 0; i < n; i++) {
@@ -118,6 +115,9 @@ int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg 
         }
         seen[n_seen++] = p;
     }
-    *why = "no group evidence: not in groups.csv, no group id or events, two people or fewer";
+    if (flags & CA_EV_PRIVATE)
+        *why = "the export or the id marks it a one-to-one chat";
+    else
+        *why = "no group evidence: not in groups.csv, no group id or events, two people or fewer";
     return 1;
 }

@@ -67,13 +67,36 @@ static int is_group_kind(ca_kind k)
     return 0;
 }
 
+/* The ids the exporting account writes under (FROM_SELF messages): some
+ * exports also show it without the flag, under the same id (the WeClone
+ * PyWxDump sample: is_sender 0 rows whose talker is the account's id). */
+typedef struct self_ids {
+    const char *id[4];
+    size_t n;
+} self_ids;
+
+static void note_self(self_ids *s, const ca_event *e)
+{
+    if (!(e->flags & CA_EV_FROM_SELF) || !e->sender || s->n == CA_ARRAY_LEN(s->id))
+        return;
+    for (size_t k = 0; k < s->n; k++)
+        if (strcmp(s->id[k], e->sender) == 0)
+            return;
+    s->id[s->n++] = e->sender;
+}
+
 /* The participant a message counts for: the exporting account is one
  * person whatever it is called in the export ("我", its wxid, NULL). */
-static const char *participant(const ca_event *e)
+static const char *participant(const ca_event *e, const self_ids *self)
 {
+    static const char me[] = "\001self";
     if (e->flags & CA_EV_FROM_SELF)
-        return "\001self";
-    return e->sender ? e->sender : e->sender_name;
+        return me;
+    const char *p = e->sender ? e->sender : e->sender_name;
+    for (size_t k = 0; p && k < self->n; k++)
+        if (strcmp(self->id[k], p) == 0)
+            return me;
+    return p;
 }
 
 int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg *reg,
@@ -87,11 +110,18 @@ int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg 
         return 0;
     }
     uint32_t flags = ca_conv_id_hint(platform, id, 0);
-    for (size_t i = 0; i < n; i++)
+    self_ids self = {{NULL}, 0};
+    for (size_t i = 0; i < n; i++) {
         flags |= events[i]->flags & (CA_EV_GROUP | CA_EV_PRIVATE);
+        note_self(&self, events[i]);
+    }
     if (flags & CA_EV_GROUP) {
         *why = "the export or the id marks it a group";
         return 0;
+    }
+    if (flags & CA_EV_PRIVATE) {
+        *why = "the export or the id marks it a one-to-one chat";
+        return 1;
     }
     const char *seen[2];
     size_t n_seen = 0;
@@ -101,7 +131,7 @@ int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg 
             *why = "group events (join, leave, remove, rename, create or owner)";
             return 0;
         }
-        const char *p = e->kind == CA_KIND_MESSAGE ? participant(e) : NULL;
+        const char *p = e->kind == CA_KIND_MESSAGE ? participant(e, &self) : NULL;
         if (!p)
             continue;
         size_t k = 0;
@@ -115,9 +145,6 @@ int ca_conv_is_private(const char *platform, const char *id, const ca_group_reg 
         }
         seen[n_seen++] = p;
     }
-    if (flags & CA_EV_PRIVATE)
-        *why = "the export or the id marks it a one-to-one chat";
-    else
-        *why = "no group evidence: not in groups.csv, no group id or events, two people or fewer";
+    *why = "no group evidence: not in groups.csv, no group id or events, two people or fewer";
     return 1;
 }

@@ -8,26 +8,28 @@
  *
  *   1. registered in groups.csv                          → group
  *   2. the export says group (CA_EV_GROUP on an event: WeChat …@chatroom,
- *      DingTalk conversationType "2" or a dws --group export, a WeCom
- *      roomid, a WeCom group-chat API), or the id has a group's shape
- *      (…@chatroom)                                       → group
- *   3. a group system event: join, leave, remove, rename, create, owner
+ *      DingTalk conversationType "2", a dws --group export or a "group"
+ *      conversation, a WeCom roomid or group-chat API), or the id has a
+ *      group's shape (…@chatroom)                         → group
+ *   3. the export says one-to-one (CA_EV_PRIVATE: a WeChat talker id that
+ *      is not a chatroom, DingTalk conversationType "1", a _o2o event or a
+ *      "single" conversation, a WeCom archive message without roomid), or
+ *      the id has a one-to-one shape (wxid_…, gh_…, …@openim, DingTalk
+ *      "uid:uid")                                         → private
+ *   4. a group system event: join, leave, remove, rename, create, owner
  *                                                        → group
- *   4. more than two distinct message senders             → group
- *   5. otherwise private: either the export says one-to-one (CA_EV_PRIVATE:
- *      a WeChat talker id that is not a chatroom, DingTalk
- *      conversationType "1", a _o2o event or a "single" conversation, a
- *      WeCom archive message without roomid) or the id has a one-to-one
- *      shape (wxid_…, gh_…, …@openim, DingTalk "uid:uid"), or there is no
- *      evidence at all (a conversation named only by its name, two people
- *      or fewer, no group events, not registered).
+ *   5. more than two distinct message senders             → group
+ *   6. otherwise (a conversation named only by its name, two people or
+ *      fewer, no group events, not registered)            → private
  *
- * A one-to-one id is thus not the last word: a "1:1" that shows group
- * events or a third writer is audited as a group (a real 1:1 cannot show
- * either, so the id or the export must be wrong, and auditing is the safe
- * side).  Group evidence of the export wins over private evidence of another file
- * (the conversation is then audited).  Participants are the senders of
- * messages (the exporting account counts once, however it is named); a
+ * The platform's word (2, 3) outranks what is inferred from the messages
+ * (4, 5): sender columns are the least reliable part of an export (the
+ * real PyWxDump 1:1 sample shows the exporting account both as is_sender 1
+ * and as a plain talker; anonymised exports put labels there).  Group
+ * evidence of the export wins over private evidence of another file (the
+ * conversation is then audited).  Participants are the senders of
+ * messages; the exporting account counts once, however it is named, and
+ * so does any id it also writes under without the from-self flag.  A
  * quoted sender, a mention or a person inside a merged record is not a
  * participant, so a 1:1 that quotes a third person stays private.
  */

@@ -161,16 +161,28 @@ TEST(self_counts_once_however_named)
     CHECK_INT(is_private("wechat", "陈静", 0, ev, 4, NULL), 1);
 }
 
-TEST(one_to_one_id_overridden_by_group_evidence)
+TEST(one_to_one_id_outranks_counts_and_events)
 {
-    /* a real 1:1 can show neither: the id or the export is wrong, audit it */
-    ca_event ev[3] = {msg("wxid_a", 0), msg("wxid_b", 0), msg("wxid_c", 0)};
+    /* the platform's id says 1:1; what the sender columns show does not
+     * change that (anonymised exports put labels there) */
+    ca_event ev[3] = {msg("PHONE_NUMBER", 0), msg("EMAIL_ADDRESS", 0), msg("IBAN_CODE", 0)};
     const char *why;
-    CHECK_INT(is_private("wechat", "wxid_a", 0, ev, 3, &why), 0);
-    CHECK_STR(why, "more than two people write in it");
-    ca_event j[2] = {msg("wxid_a", CA_EV_PRIVATE), msg("wxid_b", CA_EV_PRIVATE)};
+    CHECK_INT(is_private("wechat", "wxid_6789z5qlxzfj22", 0, ev, 3, &why), 1);
+    CHECK_STR(why, "the export or the id marks it a one-to-one chat");
+    ca_event j[2] = {msg("a", CA_EV_PRIVATE), msg("b", CA_EV_PRIVATE)};
     j[1].kind = CA_KIND_JOIN;
-    CHECK_INT(is_private("wechat", "wxid_a", 0, j, 2, NULL), 0);
+    CHECK_INT(is_private("dingtalk", "cidX==", 0, j, 2, NULL), 1);
+}
+
+TEST(self_id_without_the_flag_counts_as_self)
+{
+    /* the WeClone PyWxDump sample: the account's id on is_sender 0 rows */
+    ca_event ev[4] = {msg("12345iru2zsmo22", 0), msg("12345iru2zsmo22", CA_EV_FROM_SELF),
+                      msg("test_person", 0), msg("test_person", 0)};
+    CHECK_INT(is_private("wechat", "test_person", 0, ev, 4, NULL), 1);
+    /* a third id is still a third person */
+    ev[3].sender = "wxid_third";
+    CHECK_INT(is_private("wechat", "读书会", 0, ev, 4, NULL), 0);
 }
 
 /* -------------------------------------------------- parsers' hints */

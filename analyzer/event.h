@@ -95,6 +95,8 @@ typedef struct ca_event {
 #define CA_EV_MENTION_ALL   0x08u /* @所有人 / @all */
 #define CA_EV_GROUP_NAMES   0x10u /* sender_name is the member's group display name (by format) */
 #define CA_EV_SHOWS_LEAVE   0x20u /* the export shows members leaving by themselves (by format) */
+#define CA_EV_PRIVATE       0x40u /* the export says the conversation is one-to-one (convkind.h) */
+#define CA_EV_GROUP         0x80u /* the export says the conversation is a group (convkind.h) */
 
 const char *ca_kind_name(ca_kind k);
 const char *ca_type_name(ca_type t);

@@ -18,6 +18,10 @@ typedef struct ca_conv {
     const ca_event *const *events;
     size_t n_events;
     size_t index;                        /* position in the run's list */
+    /* a one-to-one chat, not a group: no rule runs over it (convkind.h);
+     * private_why says on what evidence, in words (static string) */
+    int private_chat;
+    const char *private_why;
 } ca_conv;
 
 typedef enum { CA_SEV_INFO = 0, CA_SEV_MINOR, CA_SEV_MAJOR, CA_SEV_CRITICAL } ca_severity;

@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "charset.h"
+#include "convkind.h"
 #include "identity.h"
 #include "importer.h"
 #include "timeparse.h"
@@ -795,6 +796,42 @@ static void write_unresolved(const ca_import *imp, FILE *out)
     ca_free(u);
 }
 
+/* Conversations that look like one-to-one chats (convkind.h), which
+ * `run` does not audit, with their message counts, in output order. */
+static void write_private(const ca_import *imp, FILE *out)
+{
+    size_t n_private = 0, n_convs = 0;
+    for (size_t start = 0, end; start < imp->n_order; start = end) {
+        n_convs++;
+        const ca_event *first = imp->order[start];
+        size_t messages = 0;
+        const char *name = NULL;
+        for (end = start; end < imp->n_order && !ca_strcmp0(imp->order[end]->conv, first->conv) &&
+                          !ca_strcmp0(imp->order[end]->platform, first->platform); end++) {
+            messages += imp->order[end]->kind == CA_KIND_MESSAGE;
+            if (!name)
+                name = imp->order[end]->conv_name;
+        }
+        const char *why;
+        const ca_group_reg *reg = ca_config_group(imp->cfg, first->platform, first->conv);
+        if (!ca_conv_is_private(first->platform, first->conv, reg,
+                                (const ca_event *const *)imp->order + start, end - start, &why))
+            continue;
+        if (!n_private++)
+            fprintf(out, "  Private chats (one-to-one, not audited by run):\n");
+        if (n_private > 100)
+            continue;
+        fprintf(out, "    %s %s", first->platform, first->conv);
+        if (name && strcmp(name, first->conv) != 0)
+            fprintf(out, " \"%s\"", name);
+        fprintf(out, ": %zu message%s (%s)\n", messages, messages == 1 ? "" : "s", why);
+    }
+    if (n_private > 100)
+        fprintf(out, "    and %zu more\n", n_private - 100);
+    if (n_private)
+        fprintf(out, "    %zu of %zu conversations look private\n", n_private, n_convs);
+}
+
 static int cmp_stats(const void *a, const void *b)
 {
     return strcmp(((const ca_file_stats *)a)->path, ((const ca_file_stats *)b)->path);
@@ -845,6 +882,7 @@ void ca_import_write_summary(const ca_import *imp, FILE *out)
                         sorted[i].unrecognised ? sorted[i].unrecognised : "");
     }
     write_unresolved(imp, out);
+    write_private(imp, out);
     /* Parts that never reached a parser: archives, entries, files. */
     size_t unreadable = 0;
     for (size_t i = 0; i < ca_diag_len(imp->diag); i++) {

@@ -96,4 +96,16 @@ typedef struct ca_unresolved {
 int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
                           ca_unresolved **out, size_t *n);
 
+/* The messages of conversation c with a time in [from_ms, to_ms) (every
+ * message when to_ms <= from_ms). */
+size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms);
+
+/*
+ * The private chats among the n conversations (ca_conv.private_chat: one-
+ * to-one, not audited, convkind.h): returns how many, and sets *messages to
+ * their messages in [from_ms, to_ms) as ca_conv_messages counts them.
+ */
+size_t ca_private_chats(const ca_conv *convs, size_t n, int64_t from_ms, int64_t to_ms,
+                        size_t *messages);
+
 #endif

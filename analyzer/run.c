@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include "buf.h"
 #include "config.h"
+#include "convkind.h"
 #include "diag.h"
 #include "finding.h"
 #include "importer.h"
@@ -239,9 +240,13 @@ static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca
         else if (!convs[c].name && e->conv_name)
             convs[c].name = e->conv_name;
     }
-    for (size_t k = 0; k < nc; k++)
+    for (size_t k = 0; k < nc; k++) {
         if (!convs[k].name)
             convs[k].name = convs[k].id;
+        convs[k].private_chat = ca_conv_is_private(convs[k].platform, convs[k].id, convs[k].reg,
+                                                   convs[k].events, convs[k].n_events,
+                                                   &convs[k].private_why);
+    }
     *evs_out = evs;
     *n_out = nc;
     return convs;
@@ -412,6 +417,8 @@ static void *run_worker(void *arg)
         if (c >= w->n_convs)
             break;
         ctx.conv = &w->convs[c];
+        if (ctx.conv->private_chat) /* the policy governs groups (convkind.h) */
+            continue;
         ca_members *members = ca_members_build(ctx.conv);
         if (!members) {
             w->failed = 1;
@@ -811,9 +818,14 @@ int ca_run(const ca_run_opts *o)
     /* 6. the summary */
     ca_diag_print(diag, stderr, CA_DIAG_WARN);
     if (!o->quiet) {
-        fprintf(stderr, "chataudit: period %s: %zu files, %zu conversations, %zu messages in the "
-                        "period, %zu findings",
-                period, ca_import_nfiles(imp), n_convs, n_messages, all.n);
+        fprintf(stderr, "chataudit: period %s: %zu files, %zu conversations", period,
+                ca_import_nfiles(imp), n_convs);
+        size_t n_private = 0;
+        for (size_t k = 0; k < n_convs; k++)
+            n_private += convs[k].private_chat != 0;
+        if (n_private)
+            fprintf(stderr, " (%zu private chats, not audited)", n_private);
+        fprintf(stderr, ", %zu messages in the period, %zu findings", n_messages, all.n);
         const char *sep = " (";
         for (size_t r = 0; r < ca_n_rules; r++) {
             size_t n = 0;

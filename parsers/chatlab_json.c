@@ -30,6 +30,7 @@ typedef struct cl_ctx {
     const char *file_conv;
     const char *conv, *conv_name;
     const char *platform;
+    uint32_t conv_flags;  /* CA_EV_GROUP / CA_EV_PRIVATE from meta.type */
     wx_self self;
     int have_header;
     int warned_order;
@@ -167,6 +168,9 @@ static void header(cl_ctx *c, ca_sink *s, long line, json_object *h)
     c->have_header = 1;
     c->conv_name = pj_istr(s, line, h, "meta.name");
     c->conv = pj_istr(s, line, h, "meta.groupId");
+    const char *type = pj_str(s, line, h, "meta.type"); /* "group" | "private" */
+    c->conv_flags = !type ? 0 : strcmp(type, "group") == 0 ? CA_EV_GROUP
+                  : strcmp(type, "private") == 0 ? CA_EV_PRIVATE : 0;
     if (!c->conv)
         c->conv = c->conv_name ? c->conv_name : c->file_conv;
     c->self.id = pj_istr(s, line, h, "meta.ownerId");
@@ -222,6 +226,7 @@ static ca_status cl_message(cl_ctx *c, ca_sink *s, long line, json_object *o)
     ev.platform = c->platform;
     ev.conv = c->conv ? c->conv : c->file_conv;
     ev.conv_name = c->conv_name;
+    ev.flags |= c->conv_flags;
     if (pj_time(s, o, "timestamp", &ev.time_ms) != 0) {
         ca_sink_error(s, line, "expected \"timestamp\" as epoch seconds, found %s; record skipped",
                       wt_found(o, "timestamp", found, sizeof found));

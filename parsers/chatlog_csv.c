@@ -112,6 +112,7 @@ static ca_status cl_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     ev.sender = pc_ifield(s, f, fl, nf, 2);
     ev.conv_name = pc_ifield(s, f, fl, nf, 3);
     ev.conv = pc_ifield(s, f, fl, nf, 4);
+    ev.flags |= ca_conv_id_hint("wechat", ev.conv, 1); /* Talker: the chat's id */
     if (!ev.conv)
         ev.conv = ev.conv_name;
     if (!ev.conv) {

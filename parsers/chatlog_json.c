@@ -152,6 +152,7 @@ static ca_status cj_message(cj_ctx *c, ca_sink *s, long line, json_object *o)
         return CA_FAILED;
     }
     ev.conv = pj_istr(s, line, o, "talker");
+    ev.flags |= ca_conv_id_hint("wechat", ev.conv, 1); /* the chat's id */
     ev.conv_name = pj_istr(s, line, o, "talkerName");
     if (!ev.conv)
         ev.conv = ev.conv_name ? ev.conv_name : c->file_conv;

@@ -5,6 +5,7 @@
 #ifndef CA_PARSERS_COMMON_H
 #define CA_PARSERS_COMMON_H
 
+#include "../analyzer/convkind.h"
 #include "../analyzer/csvrows.h"
 #include "../analyzer/format.h"
 

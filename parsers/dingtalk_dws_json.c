@@ -96,6 +96,11 @@ static ca_status one_message(dws_ctx *c, ca_sink *s, long line, json_object *m)
                       dt_show(t, shown));
         return CA_FAILED;
     }
+    /* the im.message-list.v1 envelope comes from `dws chat +chat-messages
+     * --group`: a group chat (dingtalk-wecom.md §0), unless the message
+     * says otherwise (conversationType, read by dt_fill_message) */
+    if (c->envelope && !(ev.flags & (CA_EV_GROUP | CA_EV_PRIVATE)))
+        ev.flags |= CA_EV_GROUP;
     return ca_sink_emit(s, &ev);
 }
 

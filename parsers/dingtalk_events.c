@@ -276,6 +276,11 @@ static ca_status message_event(evt_ctx *c, ca_sink *s, long line, const evt *e, 
     int have_time;
     if (dt_fill_message(s, line, e->body, c->file_conv, ev, &have_time) != CA_OK)
         return CA_FATAL;
+    /* user_im_message_receive_o2o / _group say which the chat is */
+    if (ca_starts_with(e->key, "user_im_message_") && strstr(e->key, "_o2o"))
+        ev->flags |= CA_EV_PRIVATE;
+    else if (ca_starts_with(e->key, "user_im_message_") && strstr(e->key, "_group"))
+        ev->flags |= CA_EV_GROUP;
     if (!have_time && e->fallback_ms > 0) {
         ev->time_ms = e->fallback_ms;
         have_time = 1;

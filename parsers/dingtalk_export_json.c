@@ -30,6 +30,7 @@ typedef struct exp_ctx {
     const char *file_conv;
     long recno;
     int alpha; /* dingtalk-exporter (recalled messages filtered out) */
+    uint32_t conv_flags; /* CA_EV_GROUP / CA_EV_PRIVATE of the current conversation */
 } exp_ctx;
 
 static int exp_bid(const char *head, size_t n, const char *name)
@@ -114,6 +115,7 @@ static ca_status one_message(exp_ctx *c, ca_sink *s, json_object *m, const char 
     if (!ev.conv)
         ev.conv = c->file_conv;
     ev.conv_name = conv_name;
+    ev.flags |= c->conv_flags;
     ev.id = dt_istr(s, line, m, k_id);
     ev.sender = dt_istr(s, line, m, k_sid);
     ev.sender_name = dt_istr(s, line, m, k_sname);
@@ -181,6 +183,12 @@ static ca_status conversation(exp_ctx *c, ca_sink *s, json_object *conv, json_ob
     static const char *const k_title[] = {"title", "name", NULL};
     const char *cid = dt_istr(s, 0, conv, k_cid);
     const char *title = dt_istr(s, 0, conv, k_title);
+    /* tbconversation.type: 1 single, 2 group; export.json: "single", "group" */
+    const char *type = conv ? json_object_get_string(pj_get(conv, "type")) : NULL;
+    c->conv_flags = !type ? 0
+                  : strcmp(type, "1") == 0 || strcmp(type, "single") == 0 ? CA_EV_PRIVATE
+                  : strcmp(type, "2") == 0 || strcmp(type, "group") == 0  ? CA_EV_GROUP
+                                                                          : 0;
     if (!msgs || !json_object_is_type(msgs, json_type_array)) {
         char shown[64];
         ca_sink_record(s);

@@ -258,6 +258,8 @@ static const char *const K_SENDER_ID[] = {"senderId", "senderOpenDingTalkId",
                                           "senderUserId", "sender_id", "senderStaffId",
                                           "openDingTalkId", "userId", NULL};
 static const char *const K_TYPE[] = {"messageType", "msgType", "message_type", "msgtype", NULL};
+/* robot callbacks: "1" 单聊, "2" 群聊 (string, some code a number) */
+static const char *const K_CONV_TYPE[] = {"conversationType", "conversation_type", NULL};
 static const char *const K_TEXT[] = {"text", "content", "msgContent", "message", "msg",
                                      "body", "plainText", NULL};
 static const char *const K_INNER_TEXT[] = {"text", "content", "richText", "title", "value",
@@ -494,6 +496,9 @@ ca_status dt_fill_message(ca_sink *s, long line, json_object *m, const char *con
     ev->conv = dt_istr(s, line, m, K_CONV);
     if (!ev->conv)
         ev->conv = conv_default;
+    const char *ct = json_object_get_string(dt_get(m, K_CONV_TYPE));
+    if (ct && (strcmp(ct, "1") == 0 || strcmp(ct, "2") == 0))
+        ev->flags |= strcmp(ct, "1") == 0 ? CA_EV_PRIVATE : CA_EV_GROUP;
     message_sender(s, line, m, &ev->sender, &ev->sender_name);
     if (!ev->sender && ev->sender_name) {
         ev->sender = ev->sender_name;

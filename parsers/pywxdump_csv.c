@@ -261,6 +261,8 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         ev.flags |= CA_EV_SENDER_WEAK;
     } else {
         ev.conv = pc_ifield(s, f, fl, nf, 5);
+        /* room_name is StrTalker: a chatroom, else the contact of a 1:1 */
+        ev.flags |= ca_conv_id_hint("wechat", ev.conv, 1);
         if (!ev.conv)
             ev.conv = c->file_conv;
         if (c->kind == PW_LEGACY) {

@@ -414,6 +414,7 @@ static ca_status one_message(wa_ctx *c, ca_sink *s, long line, json_object *o)
         ca_sink_warn(s, line, "expected a from (the sender's id), found %s; sender unknown",
                      dt_show(pj_get(o, "from"), shown));
     ev.conv = pj_istr(s, line, o, "roomid");
+    ev.flags |= ev.conv ? CA_EV_GROUP : CA_EV_PRIVATE; /* roomid "" = 1:1 */
     if (!ev.conv) {
         ev.conv = pair_conv(s, line, o, ev.sender);
         if (!ev.conv) {

@@ -184,6 +184,7 @@ static ca_status group(gc_ctx *c, ca_sink *s, json_object *resp)
     if (!base.conv)
         base.conv = c->file_conv;
     base.conv_name = dt_istr(s, line, g, k_name);
+    base.flags |= CA_EV_GROUP; /* the group-chat APIs describe groups only */
     const char *creator = pj_istr(s, line, g, "creator");
     const char *owner = pj_istr(s, line, g, "owner");
     if (!owner)

@@ -22,6 +22,7 @@ typedef struct wj_ctx {
     const char *conv, *conv_name;
     wx_self self;
     json_object *senders;   /* arkme-json: [{senderID, wxid, displayName}] */
+    uint32_t conv_flags;    /* CA_EV_GROUP / CA_EV_PRIVATE: session.type, session.wxid */
 } wj_ctx;
 
 static int wj_bid(const char *head, size_t n, const char *name)
@@ -143,6 +144,7 @@ static ca_status wj_message(wj_ctx *c, ca_sink *s, long line, json_object *o)
     ev.src_line = line;
     ev.conv = c->conv;
     ev.conv_name = c->conv_name;
+    ev.flags |= c->conv_flags;
     if (pj_time(s, o, "createTime", &ev.time_ms) != 0 &&
         pj_time(s, o, "formattedTime", &ev.time_ms) != 0) {
         ca_sink_error(s, line,
@@ -213,6 +215,10 @@ static ca_status wj_parse(const ca_entry *e, ca_sink *s)
     }
     wj_ctx c = {0};
     c.conv = pj_istr(s, 1, doc, "session.wxid");
+    c.conv_flags = ca_conv_id_hint("wechat", c.conv, 1);
+    const char *stype = pj_str(s, 1, doc, "session.type"); /* "群聊" | "私聊" */
+    if (stype && (strcmp(stype, "群聊") == 0 || strcmp(stype, "私聊") == 0))
+        c.conv_flags = strcmp(stype, "群聊") == 0 ? CA_EV_GROUP : CA_EV_PRIVATE;
     c.conv_name = pj_istr(s, 1, doc, "session.displayName");
     if (!c.conv_name)
         c.conv_name = pj_istr(s, 1, doc, "session.remark");

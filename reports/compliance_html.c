@@ -601,6 +601,33 @@ static void more_rows(ca_buf *b, size_t more)
                       more);
 }
 
+/* The one-to-one chats no rule ran over (convkind.h), shown only when
+ * there are any: the policy governs groups. */
+static void write_private_chats(ca_buf *b, const ca_report *r, size_t n_private)
+{
+    ca_buf_puts(b, "<h3>私聊（一对一，未审计）Private chats (one-to-one, not audited)</h3>\n"
+                   "<table>\n<tr><th>平台 Platform</th><th>会话 ID</th><th>名称 Name</th>"
+                   "<th class=\"n\">消息 Messages</th><th>依据 Evidence</th></tr>\n");
+    for (size_t k = 0, shown = 0; k < r->n_convs && shown < QUALITY_ROWS; k++) {
+        const ca_conv *c = &r->convs[k];
+        if (!c->private_chat)
+            continue;
+        shown++;
+        ca_buf_puts(b, "<tr><td>");
+        text(b, c->platform);
+        ca_buf_puts(b, "</td><td>");
+        text_or(b, c->id, "—");
+        ca_buf_puts(b, "</td><td>");
+        text_or(b, c->name && ca_strcmp0(c->name, c->id) ? c->name : NULL, "—");
+        ca_buf_printf(b, "</td><td class=\"n\">%zu</td><td>",
+                      ca_conv_messages(c, r->period_start_ms, r->period_end_ms));
+        text_or(b, c->private_why, "—");
+        ca_buf_puts(b, "</td></tr>\n");
+    }
+    ca_buf_puts(b, "</table>\n");
+    more_rows(b, n_private > QUALITY_ROWS ? n_private - QUALITY_ROWS : 0);
+}
+
 static int write_quality(ca_buf *b, const ca_report *r)
 {
     size_t files = r->imp ? ca_import_nfiles(r->imp) : 0;
@@ -633,6 +660,11 @@ static int write_quality(ca_buf *b, const ca_report *r)
                   incomplete);
     ca_buf_printf(b, "<tr><th>未匹配花名册的发送人 Unresolved senders</th><td class=\"n\">%zu"
                      "（%zu 条消息 messages）</td></tr>\n", nu, unresolved_msgs);
+    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, r->period_start_ms,
+                                                      r->period_end_ms, &private_msgs);
+    if (n_private)
+        ca_buf_printf(b, "<tr><th>私聊（未审计）Private chats, not audited</th><td class=\"n\">%zu"
+                         "（%zu 条消息 messages）</td></tr>\n", n_private, private_msgs);
     ca_buf_printf(b, "<tr><th>警告 Warnings</th><td class=\"n\">%zu</td></tr>\n", warns);
     ca_buf_printf(b, "<tr><th>错误 Errors</th><td class=\"n\">%zu</td></tr>\n</table>\n", errs);
 
@@ -710,6 +742,9 @@ static int write_quality(ca_buf *b, const ca_report *r)
     }
     more_rows(b, nu > QUALITY_ROWS ? nu - QUALITY_ROWS : 0);
     ca_free(u);
+
+    if (n_private)
+        write_private_chats(b, r, n_private);
 
     ca_buf_puts(b, "<h3>规则无法判断的情况 What the rules could not check</h3>\n");
     const ca_findings *fs_all = r->findings;

@@ -438,6 +438,12 @@ static int write_quality(ca_buf *b, const ca_report *r)
     quality_row(b, "不完整的导出 Incomplete exports", incomplete);
     quality_row(b, "未匹配花名册的发送人 Unresolved senders", nu);
     quality_row(b, "其消息 Their messages", unresolved_msgs);
+    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, r->period_start_ms,
+                                                      r->period_end_ms, &private_msgs);
+    if (n_private) { /* one-to-one chats: the policy governs groups (convkind.h) */
+        quality_row(b, "私聊（未审计）Private chats, not audited", n_private);
+        quality_row(b, "其消息 Their messages", private_msgs);
+    }
     quality_row(b, "警告 Warnings", r->diag ? ca_diag_count(r->diag, CA_DIAG_WARN) : 0);
     quality_row(b, "错误 Errors", r->diag ? ca_diag_count(r->diag, CA_DIAG_ERROR) : 0);
     ca_buf_puts(b, "</table>\n");

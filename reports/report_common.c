@@ -229,3 +229,28 @@ int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
     *n = m;
     return 0;
 }
+
+size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_events; i++) {
+        const ca_event *e = c->events[i];
+        n += e->kind == CA_KIND_MESSAGE &&
+             (to_ms <= from_ms || (e->time_ms >= from_ms && e->time_ms < to_ms));
+    }
+    return n;
+}
+
+size_t ca_private_chats(const ca_conv *convs, size_t n, int64_t from_ms, int64_t to_ms,
+                        size_t *messages)
+{
+    size_t chats = 0;
+    *messages = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!convs[k].private_chat)
+            continue;
+        chats++;
+        *messages += ca_conv_messages(&convs[k], from_ms, to_ms);
+    }
+    return chats;
+}

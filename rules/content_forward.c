@@ -123,7 +123,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int *
     if (!x)
         goto oom;
     for (size_t c = 0; c < n; c++) {
-        if (!convs[c].reg || strcmp(convs[c].reg->category, "work") != 0)
+        if (!convs[c].reg || strcmp(convs[c].reg->category, "work") != 0 || convs[c].private_chat)
             continue;
         for (size_t i = 0; i < convs[c].n_events; i++) {
             const ca_event *e = convs[c].events[i];

@@ -562,6 +562,60 @@ static int online_cpus(void)
     return n > 0 && n < 256 ? (int)n : 1;
 }
 
+/* ", formats: memotrace-csv 2, pywxdump-csv 1" — the entries per format,
+ * in name order. */
+static void print_formats(const ca_import *imp)
+{
+    size_t nf = ca_import_nfiles(imp);
+    const char *done[64];
+    size_t n_done = 0;
+    const char *sep = " (formats: ";
+    for (;;) {
+        const char *next = NULL;
+        for (size_t i = 0; i < nf; i++) {
+            const char *f = ca_import_file(imp, i)->format;
+            int seen = 0;
+            for (size_t k = 0; k < n_done && !seen; k++)
+                seen = strcmp(done[k], f ? f : "") == 0;
+            if (f && !seen && (!next || strcmp(f, next) < 0))
+                next = f;
+        }
+        if (!next || n_done == CA_ARRAY_LEN(done))
+            break;
+        size_t count = 0;
+        for (size_t i = 0; i < nf; i++)
+            count += ca_strcmp0(ca_import_file(imp, i)->format, next) == 0;
+        fprintf(stderr, "%s%s %zu", sep, next, count);
+        sep = ", ";
+        done[n_done++] = next;
+    }
+    if (n_done)
+        fputc(')', stderr);
+}
+
+static int cmp_input(const void *a, const void *b)
+{
+    return strcmp(((const ca_input_file *)a)->path, ((const ca_input_file *)b)->path);
+}
+
+/* Whether the folder that will hold file exists and is writable (errno
+ * set when not). */
+static int dir_writable(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash)
+        return access(".", W_OK) == 0;
+    char dir[4096];
+    size_t n = slash == file ? 1 : (size_t)(slash - file);
+    if (n >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return 0;
+    }
+    memcpy(dir, file, n);
+    dir[n] = '\0';
+    return access(dir, W_OK) == 0;
+}
+
 static int mkdir_p(const char *path)
 {
     char tmp[4096];
@@ -612,7 +666,9 @@ int ca_run(const ca_run_opts *o)
         return EXIT_INTERNAL;
 
     /* 1. configuration: every problem at once, before any work */
-    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", o->config != NULL, diag);
+    /* an audit without its configuration would call everyone an outsider:
+     * the folder must exist, even the default ./config */
+    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", 1, diag);
     if (st == CA_OK)
         st = load_content(&cfg, &content, diag);
     if (st != CA_OK) {
@@ -662,18 +718,74 @@ int ca_run(const ca_run_opts *o)
     }
     if (tty)
         fputs("\r\033[K", stderr);
-    if (!readable) {
+    if (!readable || ca_import_count(imp) == 0) {
         ca_diag_print(diag, stderr, CA_DIAG_WARN);
-        fprintf(stderr, "chataudit: no input could be read\n");
+        if (!readable)
+            fprintf(stderr, "chataudit: no input could be read\n");
+        else
+            fprintf(stderr, "chataudit: no chat events in the input (%zu file%s read, none of "
+                            "them a recognised chat export with events); nothing recorded\n",
+                    ca_import_nfiles(imp), ca_import_nfiles(imp) == 1 ? "" : "s");
         rc = EXIT_INPUT;
         goto out;
     }
+    /* the input table of the reports, in one order whatever the order of
+     * the arguments */
+    qsort(inputs, o->n_inputs, sizeof *inputs, cmp_input);
     char period[8];
     if (o->period)
         snprintf(period, sizeof period, "%s", o->period);
     else {
         busiest_month(imp, cfg.tz_offset_min, period);
         period_bounds(period, cfg.tz_offset_min, &pstart, &pend);
+    }
+
+    size_t n_messages = 0;
+    int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
+    for (size_t i = 0; i < ca_import_count(imp); i++) {
+        const ca_event *e = ca_import_event(imp, i);
+        if (e->kind != CA_KIND_MESSAGE)
+            continue;
+        n_messages += e->time_ms >= pstart && e->time_ms < pend;
+        first_ms = e->time_ms < first_ms ? e->time_ms : first_ms;
+        last_ms = e->time_ms > last_ms ? e->time_ms : last_ms;
+    }
+    if (n_messages == 0) {
+        /* most likely the wrong folder or the wrong --period: recording it
+         * would replace the month in the ledger with nothing */
+        ca_diag_print(diag, stderr, CA_DIAG_WARN);
+        char a[40] = "-", z[40] = "-";
+        if (first_ms != INT64_MAX) {
+            ca_time_format(first_ms, cfg.tz_offset_min, a);
+            ca_time_format(last_ms, cfg.tz_offset_min, z);
+            a[10] = z[10] = '\0';
+        }
+        fprintf(stderr, "chataudit: no messages in the period %s (the input's messages are dated "
+                        "%s to %s); nothing recorded\n", period, a, z);
+        rc = EXIT_INPUT;
+        goto out;
+    }
+
+    /* the report folder and the email's folder, before any work that the
+     * ledger would record */
+    if (o->outdir)
+        outdir = ca_strdup(o->outdir);
+    else {
+        ca_buf b = CA_BUF_INIT;
+        ca_buf_printf(&b, "reports/%s", period);
+        outdir = ca_buf_detach(&b);
+    }
+    if (!outdir || mkdir_p(outdir) != 0 || access(outdir, W_OK) != 0) {
+        fprintf(stderr, "chataudit: %s: cannot write the reports there: %s\n",
+                outdir ? outdir : "", strerror(errno));
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (o->email && !dir_writable(o->email)) {
+        fprintf(stderr, "chataudit: %s: cannot write the email there: %s\n", o->email,
+                strerror(errno));
+        rc = EXIT_USAGE;
+        goto out;
     }
 
     /* 3. conversations, 4. rules on worker threads */
@@ -737,24 +849,6 @@ int ca_run(const ca_run_opts *o)
     ca_findings_finalize(&all);
 
     /* 5. reports */
-    if (o->outdir)
-        outdir = ca_strdup(o->outdir);
-    else {
-        ca_buf b = CA_BUF_INIT;
-        ca_buf_printf(&b, "reports/%s", period);
-        outdir = ca_buf_detach(&b);
-    }
-    if (!outdir || mkdir_p(outdir) != 0) {
-        fprintf(stderr, "chataudit: %s: cannot create the report folder: %s\n",
-                outdir ? outdir : "", strerror(errno));
-        rc = EXIT_INTERNAL;
-        goto out;
-    }
-    size_t n_messages = 0;
-    for (size_t i = 0; i < ca_import_count(imp); i++) {
-        const ca_event *e = ca_import_event(imp, i);
-        n_messages += e->kind == CA_KIND_MESSAGE && e->time_ms >= pstart && e->time_ms < pend;
-    }
 
     /* ---- penalties (SPEC §7): the ledger, in one transaction, before any report ---- */
     {
@@ -825,7 +919,9 @@ int ca_run(const ca_run_opts *o)
             n_private += convs[k].private_chat != 0;
         if (n_private)
             fprintf(stderr, " (%zu private chats, not audited)", n_private);
-        fprintf(stderr, ", %zu messages in the period, %zu findings", n_messages, all.n);
+        fprintf(stderr, ", %zu messages in the period", n_messages);
+        print_formats(imp);
+        fprintf(stderr, ", %zu findings", all.n);
         const char *sep = " (";
         for (size_t r = 0; r < ca_n_rules; r++) {
             size_t n = 0;

@@ -243,6 +243,29 @@ TEST(onboard_groups_checked_separately)
     CHECK_STR(run("member.onboard", "wechat", "G-WORK", NULL), "");
 }
 
+TEST(onboard_join_of_someone_hired_long_ago_is_not_an_onboarding)
+{
+    /* 李员 (hired 2020-03-02) is added to the department group in November
+     * (a transfer, a re-join, a group newly set up): an export that begins
+     * years after her day-5 deadline cannot show a late onboarding, and the
+     * head must not get a "new hire ... day 2447" finding */
+    reset();
+    msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T(12, 10, 0), "E300", "wx300", "E301", "李员");
+    msg(T(20, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    /* the one finding is 林新's (hired 11-02, never added), not 李员's */
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "member.onboard:E300");
+    CHECK(out.n == 1 && strstr(out.items[0].detail, "林新") != NULL);
+    CHECK(out.n == 1 && strstr(out.items[0].detail, "李员") == NULL);
+    /* a hire of this month whose group's export begins after her deadline
+     * (end of 11-07): a note, not a finding */
+    reset();
+    msg(T(9, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T(12, 10, 0), "E300", "wx300", "E302", "林新");
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "");
+    CHECK_INT(n_notes, 1);
+}
+
 /* ------------------------------------------------------------- invite */
 
 static const char *invite(const char *conv, const char *actor, const char *target)

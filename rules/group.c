@@ -479,10 +479,10 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
     if (e->kind == CA_KIND_JOIN) {
         for (uint32_t k = 0; k < e->n_targets; k++) {
             const char *emp = e->target_employees ? e->target_employees[k] : NULL;
+            if (!ca_rule_in_period(ctx, e->time_ms))
+                continue; /* not reported here: a later writer must not be taken for it */
             if (!emp && join_add(st, i) < 0)
                 return -1;
-            if (!ca_rule_in_period(ctx, e->time_ms))
-                continue;
             if (outsider_sign(ctx, st, i, ca_member_key_target(e, k), emp,
                               e->target_names ? e->target_names[k] : NULL, 1, i) < 0)
                 return -1;

@@ -343,6 +343,26 @@ TEST(outsider_qr_join_owner_and_inviter_once)
     CHECK_STR(run("member.invite", "wechat", "G-RD", NULL), "");
 }
 
+/* 2026-10-<day> hh:mm in +08:00, as UTC ms. */
+static int64_t T_OCT(int day, int hh, int mm)
+{
+    return ((ca_days_from_civil(2026, 10, day) * 86400 + hh * 3600 + mm * 60) - 8 * 3600) * 1000LL;
+}
+
+TEST(outsider_joined_before_the_period_and_writing_in_it)
+{
+    /* an outsider joined in October (by nickname, as WeChat shows joins)
+     * and writes in November (by account id): November's run reports him
+     * at his first message; October's join was never reported here */
+    reset();
+    msg(T_OCT(20, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T_OCT(28, 9, 40), "E300", "wx300", NULL, "外人");
+    msg(T(5, 9, 42), NULL, "wxid_out", NULL, 0);
+    msg(T(6, 9, 42), NULL, "wxid_out", NULL, 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E300");
+    CHECK_INT(out.n ? out.items[0].time_ms : 0, T(5, 9, 42));
+}
+
 TEST(outsider_owner_invites_one_finding)
 {
     reset();

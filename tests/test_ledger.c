@@ -521,6 +521,33 @@ TEST(reply_points_and_cli_adjustment)
     cleanup();
 }
 
+TEST(ledger_from_a_newer_chataudit_is_refused_by_every_command)
+{
+    fresh_dir();
+    CHECK_INT(run_month(OCT_IN, "oct", NULL), 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version=2; ALTER TABLE findings RENAME COLUMN "
+                               "evidence TO evidence_v2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    const char *cmds[] = {"list", "show E3002", "undo 2026-10"};
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        CHECK_INT(sh("cd '%s' && '%s' %s %s >/dev/null 2>'%s/err'", dir, CA_BINARY, L, cmds[k],
+                     dir), 1);
+        char *err = slurp("%s/err", dir);
+        CHECK(strstr(err, "newer chataudit") != NULL);
+        free(err);
+    }
+    CHECK_INT(run_month(NOV_IN, "nov", NULL), 1);
+    char *err = slurp("%s/stderr", dir);
+    CHECK(strstr(err, "newer chataudit") != NULL);
+    free(err);
+    cleanup();
+}
+
 TEST(usage_errors)
 {
     fresh_dir();

@@ -384,18 +384,28 @@ static int cmd_adjust(ledger_ctx *x, const ledger_args *a, const char *who)
     int ambiguous;
     const char *id = find_person(p, who, &ambiguous);
     const ca_incident *target = NULL;
+    int below = 0; /* reply incidents that carry no points (below reply_min_level) */
     for (size_t i = 0; id && i < p->n_incidents; i++) {
         const ca_incident *in = &p->incidents[i];
         if (strcmp(in->person_id, id) != 0 || strcmp(in->pclass, "reply") != 0 ||
-            in->status == CA_INC_DISMISSED)
+            in->status == CA_INC_DISMISSED || (a->incident && strcmp(in->id, a->incident) != 0))
             continue;
-        if (a->incident ? strcmp(in->id, a->incident) == 0 : 1)
-            target = in; /* numbering order: the last one is the latest */
+        if (!ca_level_at_least(p->findings[in->first + in->n - 1].level, pol->reply_min_level)) {
+            below++;
+            continue;
+        }
+        target = in; /* numbering order: the last one is the latest */
     }
     if (!target) {
+        char why[256];
+        snprintf(why, sizeof why,
+                 "the reply incident carries no points: policy 5.2 item 2.3.1 deducts points "
+                 "(and the executive office's 2-5 more) from manager level up ([penalty] "
+                 "reply_min_level = %s)", pol->reply_min_level ? pol->reply_min_level : "manager");
         fprintf(stderr, "chataudit: %s: %s: %s\n", x->path, who,
                 !id ? (ambiguous ? "several people have this name; give the employee id"
                                  : "no finding of this person in the ledger")
+                : below ? why
                 : a->incident ? "no such reply incident of this person"
                               : "no reply incident of this person; adjustments add to a reply "
                                 "incident (policy 5.2, item 2.3.1)");

@@ -289,14 +289,15 @@ static void set_sanction(ca_incident *in, const ca_lfinding *fs, const ca_policy
         in->fine_yuan = first ? 0 : pol->content_fine_yuan;
         break;
     case 2:
+        /* the points, and the executive office's additions to them, are
+         * for reply_min_level and above only (policy 5.2 item 2.3.1) */
+        if (!ca_level_at_least(incident_level(in, fs), pol->reply_min_level))
+            break;
         for (size_t k = 0; k < p->n_adjustments; k++)
             if (strcmp(p->adjustments[k].incident_id, in->id) == 0)
                 in->adjust_points += p->adjustments[k].points;
-        if (ca_level_at_least(incident_level(in, fs), pol->reply_min_level)) {
-            in->sanction = pol->reply_sanction;
-            in->points = pol->reply_points;
-        }
-        in->points += in->adjust_points;
+        in->sanction = pol->reply_sanction;
+        in->points = pol->reply_points + in->adjust_points;
         break;
     default:
         break;

@@ -521,6 +521,58 @@ TEST(reply_points_and_cli_adjustment)
     cleanup();
 }
 
+TEST(adjustment_refused_on_a_reply_incident_that_costs_no_points)
+{
+    /* policy 5.2 item 2.3.1: the 3 points, and the executive office's 2-5
+     * more, are for manager level and above; a supervisor's reply incident
+     * carries no sanction, so an adjustment must not give it points */
+    fresh_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    ca_policy pol;
+    memset(&pol, 0, sizeof pol);
+    ca_policy_defaults(&pol);
+    ca_lfinding f[1];
+    reply_finding(&f[0], "bbbb000000000001", "E3006", "supervisor", 1793862000000LL);
+    ca_ledger *l = ca_ledger_open(path);
+    CHECK(l != NULL);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    CHECK_INT(ca_ledger_replace_period(l, "2026-11", f, 1, 100, 1), 0);
+    ca_penalties *p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    CHECK_INT(sh("cd '%s' && '%s' %s adjust E3006 --points 4 --reason x 2>'%s/err'", dir,
+                 CA_BINARY, L, dir), 1);
+    char *err = slurp("%s/err", dir);
+    CHECK(strstr(err, "manager level") != NULL);
+    free(err);
+    char *pts = query1("SELECT points FROM incidents WHERE person_id='E3006'");
+    CHECK_STR(pts, "0");
+    free(pts);
+    char *n = query1("SELECT count(*) FROM adjustments");
+    CHECK_STR(n, "0");
+    free(n);
+    /* and an adjustment already in a ledger (an older chataudit took it)
+     * adds nothing to such an incident */
+    l = ca_ledger_open(path);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    p = ca_ledger_recompute(l, &pol, "2026-11", 0);
+    const ca_incident *in = p ? ca_penalties_incident_of(p, "bbbb000000000001") : NULL;
+    CHECK(in != NULL);
+    CHECK_INT(in ? ca_ledger_add_adjustment(l, in->id, "E3006", 4, "old") : -1, 0);
+    ca_penalties_free(p);
+    p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    in = p ? ca_penalties_incident_of(p, "bbbb000000000001") : NULL;
+    CHECK_INT(in ? in->points : -1, 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    ca_policy_free(&pol);
+    cleanup();
+}
+
 TEST(ledger_from_a_newer_chataudit_is_refused_by_every_command)
 {
     fresh_dir();

@@ -145,6 +145,38 @@ static void fine_text(const ca_incident *in, char out[32])
         snprintf(out, 32, "%ld", in->fine_yuan);
 }
 
+/* Makes a string the ledger holds safe to print on a terminal, in place:
+ * C0 controls but tab and newline, DEL and the C1 controls (U+0080..U+009F)
+ * become '?'.  Chat text is hostile: an escape sequence could rewrite what
+ * a reviewer sees before deciding on a red line. */
+static void term_safe(const char *cs)
+{
+    unsigned char *s = (unsigned char *)(uintptr_t)cs;
+    for (; s && *s; s++) {
+        if ((*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f)
+            *s = '?';
+        else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+            s[0] = s[1] = '?';
+    }
+}
+
+/* Every string of p that came from chat text, a roster or a reviewer. */
+static void penalties_term_safe(ca_penalties *p)
+{
+    for (size_t i = 0; i < p->n_findings; i++) {
+        ca_lfinding *f = &p->findings[i];
+        const char *s[] = {f->person_id, f->person_name, f->department, f->level, f->platform,
+                           f->conv_id, f->conv_name, f->message_id, f->evidence, f->src,
+                           f->review_reason, f->rule, f->period};
+        for (size_t k = 0; k < CA_ARRAY_LEN(s); k++)
+            term_safe(s[k]);
+    }
+    for (size_t i = 0; i < p->n_adjustments; i++) {
+        term_safe(p->adjustments[i].reason);
+        term_safe(p->adjustments[i].time);
+    }
+}
+
 /* ---------------------------------------------------------------- list */
 
 static int cmd_list(ledger_ctx *x)
@@ -152,6 +184,7 @@ static int cmd_list(ledger_ctx *x)
     ca_penalties *p = ca_ledger_recompute(x->l, &x->cfg.policy, NULL, 0);
     if (!p)
         return EXIT_INTERNAL;
+    penalties_term_safe(p);
     printf("ledger %s\n", x->path);
     if (!p->n_periods)
         printf("no period recorded\n");
@@ -257,6 +290,7 @@ static int cmd_show(ledger_ctx *x, const char *who)
         ca_penalties_free(p);
         return EXIT_USAGE;
     }
+    penalties_term_safe(p);
     const ca_lfinding *any = NULL;
     for (size_t i = 0; i < p->n_findings && !any; i++)
         if (strcmp(p->findings[i].person_id, id) == 0)
@@ -344,6 +378,7 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
     char incident[18], person[256];
     snprintf(incident, sizeof incident, "%s", in->id);
     snprintf(person, sizeof person, "%s", in->person_id);
+    term_safe(person);
     ca_penalties_free(p);
     if (rc == EXIT_OK)
         rc = finish_change(x, "review", NULL, id);

@@ -600,6 +600,61 @@ TEST(ledger_from_a_newer_chataudit_is_refused_by_every_command)
     cleanup();
 }
 
+TEST(show_and_list_print_no_terminal_control_sequences_from_chat_text)
+{
+    /* evidence, names and reasons come from hostile chat text and from
+     * reviewers: an ESC sequence printed raw could rewrite what a reviewer
+     * sees on the terminal before they confirm or dismiss a red line */
+    fresh_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    ca_policy pol;
+    memset(&pol, 0, sizeof pol);
+    ca_policy_defaults(&pol);
+    ca_lfinding f;
+    memset(&f, 0, sizeof f);
+    f.id = "cccc000000000001";
+    f.period = "2026-11";
+    f.rule = "redline.abuse";
+    f.pclass = "redline";
+    f.person_id = "E3002";
+    f.person_name = "王伟\x1b]0;title\x07";
+    f.level = "manager";
+    f.platform = "wechat";
+    f.conv_id = "g1\x1b[31m";
+    f.conv_name = "研发部群\xc2\x9b" "2J";
+    f.time_ms = 1793862000000LL;
+    f.message_id = "1";
+    f.evidence = "你这个\x1b[2K\r\x1b[1A好的，没问题\xc2\x9b" "31m";
+    f.src = "x.csv:1\x1b[8m";
+    ca_ledger *l = ca_ledger_open(path);
+    CHECK(l != NULL);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    CHECK_INT(ca_ledger_replace_period(l, "2026-11", &f, 1, 10, 1), 0);
+    CHECK_INT(ca_ledger_add_review(l, f.id, CA_REVIEW_CONFIRMED, "ok\x1b[2J"), 0);
+    ca_penalties *p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    CHECK_INT(sh("cd '%s' && '%s' %s show E3002 >show.txt 2>&1", dir, CA_BINARY, L), 0);
+    CHECK_INT(sh("cd '%s' && '%s' %s list >list.txt 2>&1", dir, CA_BINARY, L), 0);
+    const char *outs[] = {"show.txt", "list.txt"};
+    for (size_t k = 0; k < 2; k++) {
+        char *o = slurp("%s/%s", dir, outs[k]);
+        CHECK(strlen(o) > 0);
+        CHECK(strchr(o, 0x1b) == NULL);
+        CHECK(strchr(o, 0x07) == NULL);
+        CHECK(strstr(o, "\xc2\x9b") == NULL);
+        free(o);
+    }
+    char *o = slurp("%s/show.txt", dir);
+    CHECK(strstr(o, "好的，没问题") != NULL); /* the text itself is still shown */
+    free(o);
+    ca_policy_free(&pol);
+    cleanup();
+}
+
 TEST(usage_errors)
 {
     fresh_dir();

@@ -363,6 +363,30 @@ TEST(outsider_joined_before_the_period_and_writing_in_it)
     CHECK_INT(out.n ? out.items[0].time_ms : 0, T(5, 9, 42));
 }
 
+TEST(outsider_owner_from_an_owner_event_who_left)
+{
+    /* 郑离 E303 (leave_date 11-10) became the owner in October; the group is
+     * active after he left: the owner is not an employee (3.1.2), as when
+     * groups.csv names a departed owner */
+    reset();
+    sys1(CA_KIND_OWNER, T_OCT(15, 9, 0), NULL, NULL, "E303", "郑离");
+    msg(T(5, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E303");
+    /* an owner event inside the period, the owner leaving after it */
+    reset();
+    msg(T(2, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    sys1(CA_KIND_OWNER, T(3, 9, 0), NULL, NULL, "E303", "郑离");
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E303");
+    /* the owner passed on to an employee before leaving: nothing */
+    reset();
+    sys1(CA_KIND_OWNER, T_OCT(15, 9, 0), NULL, NULL, "E303", "郑离");
+    sys1(CA_KIND_OWNER, T(9, 9, 0), NULL, NULL, "E300", "张头");
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "");
+}
+
 TEST(outsider_owner_invites_one_finding)
 {
     reset();

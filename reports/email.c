@@ -164,18 +164,31 @@ static void address(ca_buf *b, const char *s)
     ca_buf_free(&clean);
 }
 
-/* Reads a whole file into out; 0, 1 when absent, -1 on error. */
+/* Reads a whole file into out; 0, 1 when absent, 2 when larger than
+ * MAX_ATTACHMENT (out left empty: never a cut copy), -1 on error. */
 static int slurp(const char *path, ca_buf *out)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT ? 1 : -1;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && sb.st_size > (off_t)MAX_ATTACHMENT) {
+        fclose(f);
+        return 2;
+    }
     char buf[65536];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && out->len < MAX_ATTACHMENT)
+    int big = 0;
+    while (!big && (n = fread(buf, 1, sizeof buf, f)) > 0) {
         ca_buf_put(out, buf, n);
+        big = out->len > MAX_ATTACHMENT; /* it grew while read */
+    }
     int bad = ferror(f) || out->oom;
     fclose(f);
+    if (big) {
+        ca_buf_reset(out);
+        return 2;
+    }
     return bad ? -1 : 0;
 }
 
@@ -286,6 +299,10 @@ int ca_write_email(const ca_report *r, const char *outdir, const char *const *fi
             rc = -1;
         } else if (s == 1) {
             att[i].len = (size_t)-1; /* absent: not attached */
+        } else if (s == 2) {
+            fprintf(stderr, "chataudit: %s: warning: larger than %u MB, not attached to %s\n",
+                    ca_buf_cstr(&pth), MAX_ATTACHMENT >> 20, path);
+            att[i].len = (size_t)-1;
         }
     }
     /* deterministic boundaries: a hash of everything the message carries */

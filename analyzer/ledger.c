@@ -61,6 +61,8 @@ void ca_test_point(const char *point)
         sleep(60);
 }
 
+static int user_version(ca_ledger *l);
+
 static const char *name_of(const ca_ledger *l)
 {
     return l->path ? l->path : "(no ledger)";
@@ -99,6 +101,15 @@ ca_ledger *ca_ledger_open(const char *path)
         fprintf(stderr, "chataudit: %s: cannot open the ledger: %s\n", name_of(l),
                 err ? err : "unknown error");
         sqlite3_free(err);
+        ca_ledger_close(l);
+        return NULL;
+    }
+    /* every command, the reading ones too: a newer schema may mean other
+     * things by the same columns */
+    int v = user_version(l);
+    if (v > LEDGER_SCHEMA_VERSION) {
+        fprintf(stderr, "chataudit: %s: the ledger was written by a newer chataudit (schema %d, "
+                        "this one knows %d)\n", name_of(l), v, LEDGER_SCHEMA_VERSION);
         ca_ledger_close(l);
         return NULL;
     }

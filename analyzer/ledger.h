@@ -26,7 +26,8 @@ typedef struct ca_ledger ca_ledger;
  * in-memory ledger (--no-ledger: the run's own findings only, nothing
  * kept).  Sets WAL, synchronous FULL and a busy timeout (5 s, or the
  * CA_LEDGER_BUSY_MS environment variable).  Returns the handle, or NULL
- * after printing "chataudit: PATH: cannot open the ledger: <why>".
+ * after printing "chataudit: PATH: cannot open the ledger: <why>" (or, for
+ * a ledger of a newer schema, "... written by a newer chataudit ...").
  */
 ca_ledger *ca_ledger_open(const char *path);
 void ca_ledger_close(ca_ledger *l);

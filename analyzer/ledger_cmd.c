@@ -145,6 +145,38 @@ static void fine_text(const ca_incident *in, char out[32])
         snprintf(out, 32, "%ld", in->fine_yuan);
 }
 
+/* Makes a string the ledger holds safe to print on a terminal, in place:
+ * C0 controls but tab and newline, DEL and the C1 controls (U+0080..U+009F)
+ * become '?'.  Chat text is hostile: an escape sequence could rewrite what
+ * a reviewer sees before deciding on a red line. */
+static void term_safe(const char *cs)
+{
+    unsigned char *s = (unsigned char *)(uintptr_t)cs;
+    for (; s && *s; s++) {
+        if ((*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f)
+            *s = '?';
+        else if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
+            s[0] = s[1] = '?';
+    }
+}
+
+/* Every string of p that came from chat text, a roster or a reviewer. */
+static void penalties_term_safe(ca_penalties *p)
+{
+    for (size_t i = 0; i < p->n_findings; i++) {
+        ca_lfinding *f = &p->findings[i];
+        const char *s[] = {f->person_id, f->person_name, f->department, f->level, f->platform,
+                           f->conv_id, f->conv_name, f->message_id, f->evidence, f->src,
+                           f->review_reason, f->rule, f->period};
+        for (size_t k = 0; k < CA_ARRAY_LEN(s); k++)
+            term_safe(s[k]);
+    }
+    for (size_t i = 0; i < p->n_adjustments; i++) {
+        term_safe(p->adjustments[i].reason);
+        term_safe(p->adjustments[i].time);
+    }
+}
+
 /* ---------------------------------------------------------------- list */
 
 static int cmd_list(ledger_ctx *x)
@@ -152,6 +184,7 @@ static int cmd_list(ledger_ctx *x)
     ca_penalties *p = ca_ledger_recompute(x->l, &x->cfg.policy, NULL, 0);
     if (!p)
         return EXIT_INTERNAL;
+    penalties_term_safe(p);
     printf("ledger %s\n", x->path);
     if (!p->n_periods)
         printf("no period recorded\n");
@@ -257,6 +290,7 @@ static int cmd_show(ledger_ctx *x, const char *who)
         ca_penalties_free(p);
         return EXIT_USAGE;
     }
+    penalties_term_safe(p);
     const ca_lfinding *any = NULL;
     for (size_t i = 0; i < p->n_findings && !any; i++)
         if (strcmp(p->findings[i].person_id, id) == 0)
@@ -344,6 +378,7 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
     char incident[18], person[256];
     snprintf(incident, sizeof incident, "%s", in->id);
     snprintf(person, sizeof person, "%s", in->person_id);
+    term_safe(person);
     ca_penalties_free(p);
     if (rc == EXIT_OK)
         rc = finish_change(x, "review", NULL, id);
@@ -384,18 +419,28 @@ static int cmd_adjust(ledger_ctx *x, const ledger_args *a, const char *who)
     int ambiguous;
     const char *id = find_person(p, who, &ambiguous);
     const ca_incident *target = NULL;
+    int below = 0; /* reply incidents that carry no points (below reply_min_level) */
     for (size_t i = 0; id && i < p->n_incidents; i++) {
         const ca_incident *in = &p->incidents[i];
         if (strcmp(in->person_id, id) != 0 || strcmp(in->pclass, "reply") != 0 ||
-            in->status == CA_INC_DISMISSED)
+            in->status == CA_INC_DISMISSED || (a->incident && strcmp(in->id, a->incident) != 0))
             continue;
-        if (a->incident ? strcmp(in->id, a->incident) == 0 : 1)
-            target = in; /* numbering order: the last one is the latest */
+        if (!ca_level_at_least(p->findings[in->first + in->n - 1].level, pol->reply_min_level)) {
+            below++;
+            continue;
+        }
+        target = in; /* numbering order: the last one is the latest */
     }
     if (!target) {
+        char why[256];
+        snprintf(why, sizeof why,
+                 "the reply incident carries no points: policy 5.2 item 2.3.1 deducts points "
+                 "(and the executive office's 2-5 more) from manager level up ([penalty] "
+                 "reply_min_level = %s)", pol->reply_min_level ? pol->reply_min_level : "manager");
         fprintf(stderr, "chataudit: %s: %s: %s\n", x->path, who,
                 !id ? (ambiguous ? "several people have this name; give the employee id"
                                  : "no finding of this person in the ledger")
+                : below ? why
                 : a->incident ? "no such reply incident of this person"
                               : "no reply incident of this person; adjustments add to a reply "
                                 "incident (policy 5.2, item 2.3.1)");

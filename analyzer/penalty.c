@@ -289,20 +289,56 @@ static void set_sanction(ca_incident *in, const ca_lfinding *fs, const ca_policy
         in->fine_yuan = first ? 0 : pol->content_fine_yuan;
         break;
     case 2:
+        /* the points, and the executive office's additions to them, are
+         * for reply_min_level and above only (policy 5.2 item 2.3.1) */
+        if (!ca_level_at_least(incident_level(in, fs), pol->reply_min_level))
+            break;
         for (size_t k = 0; k < p->n_adjustments; k++)
             if (strcmp(p->adjustments[k].incident_id, in->id) == 0)
                 in->adjust_points += p->adjustments[k].points;
-        if (ca_level_at_least(incident_level(in, fs), pol->reply_min_level)) {
-            in->sanction = pol->reply_sanction;
-            in->points = pol->reply_points;
-        }
-        in->points += in->adjust_points;
+        in->sanction = pol->reply_sanction;
+        in->points = pol->reply_points + in->adjust_points;
         break;
     default:
         break;
     }
     if (!in->sanction)
         in->sanction = "";
+}
+
+/* The id of an incident whose first finding is finding_id. */
+static void incident_id_of(const char *finding_id, char out[18])
+{
+    snprintf(out, 18, "I%016llx",
+             (unsigned long long)ca_hash64(finding_id, strlen(finding_id), 0x1dc1de47ULL));
+}
+
+/* An adjustment names the incident by the id it had when it was made: the
+ * id of its first finding then.  A re-run that adds an earlier finding to
+ * the chain gives the incident another id; the adjustment follows the
+ * finding it was keyed by (its id rewritten, same length, in place). */
+static void follow_adjustments(ca_penalties *p, const ca_incident *inc, size_t ni)
+{
+    for (size_t k = 0; k < p->n_adjustments; k++) {
+        char *aid = (char *)(uintptr_t)p->adjustments[k].incident_id;
+        if (!aid || strlen(aid) != 17)
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < ni && !found; j++)
+            found = strcmp(inc[j].id, aid) == 0;
+        for (size_t j = 0; j < ni && !found; j++) {
+            if (strcmp(inc[j].pclass, "reply") != 0)
+                continue;
+            for (size_t m = 0; m < inc[j].n && !found; m++) {
+                char id[18];
+                incident_id_of(p->findings[inc[j].first + m].id, id);
+                if (strcmp(id, aid) == 0) {
+                    memcpy(aid, inc[j].id, 17);
+                    found = 1;
+                }
+            }
+        }
+    }
 }
 
 int ca_penalties_compute(ca_penalties *p, const ca_policy *pol)
@@ -339,14 +375,14 @@ int ca_penalties_compute(ca_penalties *p, const ca_policy *pol)
             in->rule = f->rule;
             in->person_id = f->person_id;
             in->first_ms = f->time_ms;
-            snprintf(in->id, sizeof in->id, "I%016llx",
-                     (unsigned long long)ca_hash64(f->id, strlen(f->id), 0x1dc1de47ULL));
+            incident_id_of(f->id, in->id);
         }
         inc[k].n++;
         inc[k].last_ms = f->time_ms;
     }
     for (size_t j = 0; j < ni; j++)
         set_status(&inc[j], p->findings);
+    follow_adjustments(p, inc, ni);
     qsort(inc, ni, sizeof *inc, cmp_number);
     int no = 0;
     for (size_t j = 0; j < ni; j++) {

@@ -101,8 +101,9 @@ int ca_penalties_set_context(ca_penalties *p, const char *period, const char *le
  * [penalty]: red line 1st redline_first (fine not a fixed amount), later
  * redline_later; content 1st content_first (0 yuan), later content_later
  * (content_fine_yuan); reply reply_sanction and reply_points for a level
- * at or above reply_min_level, nothing below, plus the adjustments naming
- * the incident.  Deterministic: the order of adding does not matter.
+ * at or above reply_min_level plus the adjustments naming the incident
+ * (or the id it had when adjusted: the id of one of its findings as first
+ * finding; such an adjustment's incident_id is updated), nothing below (an adjustment of such an incident adds nothing).  Deterministic: the order of adding does not matter.
  * May be called again after more adds.  0, or -1 on out of memory.
  */
 int ca_penalties_compute(ca_penalties *p, const ca_policy *pol);

@@ -91,46 +91,104 @@ static void ext_value(ca_buf *b, const char *s)
     }
 }
 
-/* An address header value: ASCII as is; otherwise the display name
- * before '<' is encoded.  CR and LF never reach the header. */
-static void address(ca_buf *b, const char *s)
+static int all_ascii(const char *s, size_t n)
 {
-    char clean[512];
-    size_t k = 0;
-    for (const char *p = s; *p && k + 1 < sizeof clean; p++)
-        clean[k++] = *p == '\r' || *p == '\n' ? ' ' : *p;
-    clean[k] = '\0';
-    const char *lt = strchr(clean, '<');
-    int ascii = 1;
-    for (const char *p = clean; *p; p++)
-        ascii &= (unsigned char)*p < 0x80;
-    if (ascii || !lt) {
-        ca_buf_puts(b, clean);
-        return;
-    }
-    char name[512];
-    size_t nl = (size_t)(lt - clean);
-    memcpy(name, clean, nl);
-    while (nl > 0 && name[nl - 1] == ' ')
-        nl--;
-    name[nl] = '\0';
-    encoded_words(b, name);
-    ca_buf_putc(b, ' ');
-    ca_buf_puts(b, lt);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80)
+            return 0;
+    return 1;
 }
 
-/* Reads a whole file into out; 0, 1 when absent, -1 on error. */
+/* One mailbox [s, s+n) ("name <addr>" or "addr"): ASCII as is; otherwise
+ * the display name (its quotes removed) as encoded words. */
+static void mailbox(ca_buf *b, const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    const char *lt = memchr(s, '<', n);
+    if (all_ascii(s, n) || !lt) {
+        ca_buf_put(b, s, n);
+        return;
+    }
+    size_t at = (size_t)(lt - s), nl = at; /* at < n: memchr found '<' in [s, s+n) */
+    while (nl && (s[nl - 1] == ' ' || s[nl - 1] == '\t'))
+        nl--;
+    const char *name = s;
+    if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
+        name++;
+        nl -= 2;
+    }
+    ca_buf nm = CA_BUF_INIT;
+    ca_buf_printf(&nm, "%.*s", (int)nl, name);
+    encoded_words(b, ca_buf_cstr(&nm));
+    if (nm.oom)
+        b->oom = 1;
+    ca_buf_free(&nm);
+    ca_buf_putc(b, ' ');
+    if (at < n)
+        ca_buf_put(b, lt, n - at);
+}
+
+/* An address header value: a comma-separated list of mailboxes, each
+ * encoded on its own (folded) line.  CR and LF never reach the header. */
+static void address(ca_buf *b, const char *s)
+{
+    ca_buf clean = CA_BUF_INIT;
+    for (const char *p = s; *p; p++)
+        ca_buf_putc(&clean, *p == '\r' || *p == '\n' ? ' ' : *p);
+    const char *c = ca_buf_cstr(&clean), *from = c;
+    int quoted = 0, angle = 0, first = 1;
+    for (const char *p = c;; p++) {
+        if (*p == '"' && (p == c || p[-1] != '\\'))
+            quoted = !quoted;
+        else if (!quoted && *p == '<')
+            angle = 1;
+        else if (!quoted && *p == '>')
+            angle = 0;
+        if (*p && (quoted || angle || *p != ','))
+            continue;
+        if (!first)
+            ca_buf_puts(b, ",\r\n ");
+        mailbox(b, from, (size_t)(p - from));
+        first = 0;
+        if (!*p)
+            break;
+        from = p + 1;
+    }
+    if (clean.oom)
+        b->oom = 1;
+    ca_buf_free(&clean);
+}
+
+/* Reads a whole file into out; 0, 1 when absent, 2 when larger than
+ * MAX_ATTACHMENT (out left empty: never a cut copy), -1 on error. */
 static int slurp(const char *path, ca_buf *out)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return errno == ENOENT ? 1 : -1;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && sb.st_size > (off_t)MAX_ATTACHMENT) {
+        fclose(f);
+        return 2;
+    }
     char buf[65536];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && out->len < MAX_ATTACHMENT)
+    int big = 0;
+    while (!big && (n = fread(buf, 1, sizeof buf, f)) > 0) {
         ca_buf_put(out, buf, n);
+        big = out->len > MAX_ATTACHMENT; /* it grew while read */
+    }
     int bad = ferror(f) || out->oom;
     fclose(f);
+    if (big) {
+        ca_buf_reset(out);
+        return 2;
+    }
     return bad ? -1 : 0;
 }
 
@@ -241,6 +299,10 @@ int ca_write_email(const ca_report *r, const char *outdir, const char *const *fi
             rc = -1;
         } else if (s == 1) {
             att[i].len = (size_t)-1; /* absent: not attached */
+        } else if (s == 2) {
+            fprintf(stderr, "chataudit: %s: warning: larger than %u MB, not attached to %s\n",
+                    ca_buf_cstr(&pth), MAX_ATTACHMENT >> 20, path);
+            att[i].len = (size_t)-1;
         }
     }
     /* deterministic boundaries: a hash of everything the message carries */

@@ -479,10 +479,10 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
     if (e->kind == CA_KIND_JOIN) {
         for (uint32_t k = 0; k < e->n_targets; k++) {
             const char *emp = e->target_employees ? e->target_employees[k] : NULL;
+            if (!ca_rule_in_period(ctx, e->time_ms))
+                continue; /* not reported here: a later writer must not be taken for it */
             if (!emp && join_add(st, i) < 0)
                 return -1;
-            if (!ca_rule_in_period(ctx, e->time_ms))
-                continue;
             if (outsider_sign(ctx, st, i, ca_member_key_target(e, k), emp,
                               e->target_names ? e->target_names[k] : NULL, 1, i) < 0)
                 return -1;
@@ -532,14 +532,50 @@ static int outsider_event(ca_rule_ctx *ctx, void *state, size_t i)
                          (e->flags & CA_EV_SENDER_WEAK) != 0 || !e->sender, join_ev);
 }
 
+/* The owner set by owner event oe (an employee) left before the period
+ * ends: a finding at the first event in the period after both the owner
+ * event and their leave_date. */
+static int owner_left_after_event(ca_rule_ctx *ctx, size_t oe)
+{
+    const ca_conv *c = ctx->conv;
+    const ca_event *e = c->events[oe];
+    const ca_employee *o = ca_grp_employee(ctx, e->target_employees ? e->target_employees[0] : NULL);
+    int64_t last_day = ca_grp_day(ctx, ctx->period_end_ms - 1);
+    if (!o || ca_grp_employed_on(o, last_day))
+        return 0; /* an employee; or not in the roster: reported at the event */
+    if (!ca_grp_employed_on(o, ca_grp_day(ctx, e->time_ms)))
+        return 0; /* not employed at the event: reported there when in the period */
+    int64_t gone = ca_grp_day_start(ctx, o->leave_day + 1);
+    size_t at = c->n_events;
+    for (size_t i = oe + 1; i < c->n_events && at == c->n_events; i++)
+        if (c->events[i]->time_ms >= gone && ca_rule_in_period(ctx, c->events[i]->time_ms))
+            at = i;
+    if (at == c->n_events)
+        return 0; /* the group showed no sign of life in the period after they left */
+    char who[160], buf[96];
+    return ca_rule_report(ctx, &ca_rule_group_outsider, at, o->id, NULL, 0, 0, 0,
+                          "the group's owner, %s (owner since the transfer the export shows), "
+                          "is %s: the owner must be an employee (3.1.2)",
+                          ca_grp_who(ctx, o->id, NULL, who, sizeof who),
+                          not_employee(ctx, o->id, last_day, buf, sizeof buf));
+}
+
 static int outsider_finish(ca_rule_ctx *ctx, void *state)
 {
     (void)state;
-    /* an owner in groups.csv who left before the period ends, and no owner
-     * event in the export since */
+    /* an owner who left before the period ends: named by the latest owner
+     * event before the period's end, else by groups.csv */
     const ca_conv *c = ctx->conv;
     size_t first = ca_grp_first_in_period(ctx);
-    if (first == c->n_events || !c->reg || !c->reg->owner_id[0])
+    if (first == c->n_events)
+        return 0;
+    size_t oe = c->n_events;
+    for (size_t i = 0; i < c->n_events && c->events[i]->time_ms < ctx->period_end_ms; i++)
+        if (ca_grp_is_owner_event(c->events[i]))
+            oe = i;
+    if (oe < c->n_events)
+        return owner_left_after_event(ctx, oe);
+    if (!c->reg || !c->reg->owner_id[0])
         return 0;
     for (size_t i = 0; i < c->n_events; i++)
         if (c->events[i]->kind == CA_KIND_OWNER)

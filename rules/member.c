@@ -77,6 +77,20 @@ static int onboard_hire(ca_rule_ctx *ctx, const ca_employee *h)
         int64_t d = ca_grp_day(ctx, s->from_ms) - H;
         if (d >= p->earliest_day && d <= p->latest_day)
             return 0;
+        if (d > p->latest_day && c->events[0]->time_ms >= deadline) {
+            /* the export begins after the deadline: it cannot show that
+             * this is the first time they were added (a transfer, a
+             * re-join, a group set up later), so no late onboarding —
+             * and for someone hired long ago nothing to say at all */
+            if (deadline <= ctx->period_start_ms || deadline > ctx->period_end_ms)
+                return 0;
+            date_of(H, hd);
+            date_of(H + p->latest_day, dd);
+            return ca_rule_note(ctx, R, s->from_event,
+                                "member.onboard: not checkable for %s (hire_date %s): added "
+                                "after %s, and the export of this group begins after that day",
+                                ca_grp_who(ctx, h->id, NULL, who, sizeof who), hd, dd);
+        }
         date_of(H, hd);
         date_of(ca_grp_day(ctx, s->from_ms), dd);
         const char *person = onboard_person(ctx, h, &no_head);

@@ -82,6 +82,34 @@ with tempfile.TemporaryDirectory() as tmp:
     run(tmp, "2026-11", "nov2", "nov2.eml")
     check(open(os.path.join(tmp, "nov2.eml"), "rb").read() == raw, "a re-run writes other bytes")
 
+# [email] to with several recipients, Chinese display names (one quoted) and
+# more than 512 bytes: every address reaches the To header, in ASCII
+with tempfile.TemporaryDirectory() as tmp:
+    import re
+    import shutil
+    conf = os.path.join(tmp, "config")
+    shutil.copytree(config, conf)
+    rcpt = ['"管理层" <management@example.com>', "张三 <zhang.san@example.com>"]
+    rcpt += ["经理%02d <manager%02d@example.com>" % (k, k) for k in range(20)]
+    ini = open(os.path.join(conf, "policy.ini"), encoding="utf-8").read()
+    ini = re.sub(r"(?m)^to = .*$", "to = " + ", ".join(rcpt), ini)
+    open(os.path.join(conf, "policy.ini"), "w", encoding="utf-8").write(ini)
+    eml = os.path.join(tmp, "m.eml")
+    r = subprocess.run([binary, "run", "-c", conf, "-o", os.path.join(tmp, "out"), "--no-ledger",
+                        "--quiet", "--email", eml, os.path.join(src, "samples", "2026-11")],
+                       capture_output=True)
+    check(r.returncode == 0, "recipients: exit %d: %s" % (r.returncode, r.stderr.decode()))
+    raw = open(eml, "rb").read() if os.path.exists(eml) else b""
+    head, _, _ = raw.partition(b"\r\n\r\n")
+    check(all(b < 0x80 for b in head), "recipients: headers are not ASCII")
+    check(max(len(l) for l in raw.split(b"\r\n")) <= 998, "recipients: a line over 998")
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    to = msg["To"].addresses if msg["To"] is not None else ()
+    got = [(a.display_name, a.addr_spec) for a in to]
+    want = [("管理层", "management@example.com"), ("张三", "zhang.san@example.com")]
+    want += [("经理%02d" % k, "manager%02d@example.com" % k) for k in range(20)]
+    check(got == want, "recipients: To decodes to %r" % got)
+
 for f in failures:
     print("email_check: " + f)
 sys.exit(1 if failures else 0)

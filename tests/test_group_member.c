@@ -243,6 +243,29 @@ TEST(onboard_groups_checked_separately)
     CHECK_STR(run("member.onboard", "wechat", "G-WORK", NULL), "");
 }
 
+TEST(onboard_join_of_someone_hired_long_ago_is_not_an_onboarding)
+{
+    /* 李员 (hired 2020-03-02) is added to the department group in November
+     * (a transfer, a re-join, a group newly set up): an export that begins
+     * years after her day-5 deadline cannot show a late onboarding, and the
+     * head must not get a "new hire ... day 2447" finding */
+    reset();
+    msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T(12, 10, 0), "E300", "wx300", "E301", "李员");
+    msg(T(20, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    /* the one finding is 林新's (hired 11-02, never added), not 李员's */
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "member.onboard:E300");
+    CHECK(out.n == 1 && strstr(out.items[0].detail, "林新") != NULL);
+    CHECK(out.n == 1 && strstr(out.items[0].detail, "李员") == NULL);
+    /* a hire of this month whose group's export begins after her deadline
+     * (end of 11-07): a note, not a finding */
+    reset();
+    msg(T(9, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T(12, 10, 0), "E300", "wx300", "E302", "林新");
+    CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "");
+    CHECK_INT(n_notes, 1);
+}
+
 /* ------------------------------------------------------------- invite */
 
 static const char *invite(const char *conv, const char *actor, const char *target)
@@ -318,6 +341,50 @@ TEST(outsider_qr_join_owner_and_inviter_once)
     /* an admin in groups.csv (E301) shares the code: only the outsider finding */
     j->actor_employee = "E301";
     CHECK_STR(run("member.invite", "wechat", "G-RD", NULL), "");
+}
+
+/* 2026-10-<day> hh:mm in +08:00, as UTC ms. */
+static int64_t T_OCT(int day, int hh, int mm)
+{
+    return ((ca_days_from_civil(2026, 10, day) * 86400 + hh * 3600 + mm * 60) - 8 * 3600) * 1000LL;
+}
+
+TEST(outsider_joined_before_the_period_and_writing_in_it)
+{
+    /* an outsider joined in October (by nickname, as WeChat shows joins)
+     * and writes in November (by account id): November's run reports him
+     * at his first message; October's join was never reported here */
+    reset();
+    msg(T_OCT(20, 9, 0), "E300", "wx300", "研发部-张头", 0);
+    sys1(CA_KIND_JOIN, T_OCT(28, 9, 40), "E300", "wx300", NULL, "外人");
+    msg(T(5, 9, 42), NULL, "wxid_out", NULL, 0);
+    msg(T(6, 9, 42), NULL, "wxid_out", NULL, 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E300");
+    CHECK_INT(out.n ? out.items[0].time_ms : 0, T(5, 9, 42));
+}
+
+TEST(outsider_owner_from_an_owner_event_who_left)
+{
+    /* 郑离 E303 (leave_date 11-10) became the owner in October; the group is
+     * active after he left: the owner is not an employee (3.1.2), as when
+     * groups.csv names a departed owner */
+    reset();
+    sys1(CA_KIND_OWNER, T_OCT(15, 9, 0), NULL, NULL, "E303", "郑离");
+    msg(T(5, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E303");
+    /* an owner event inside the period, the owner leaving after it */
+    reset();
+    msg(T(2, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    sys1(CA_KIND_OWNER, T(3, 9, 0), NULL, NULL, "E303", "郑离");
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "group.outsider:E303");
+    /* the owner passed on to an employee before leaving: nothing */
+    reset();
+    sys1(CA_KIND_OWNER, T_OCT(15, 9, 0), NULL, NULL, "E303", "郑离");
+    sys1(CA_KIND_OWNER, T(9, 9, 0), NULL, NULL, "E300", "张头");
+    msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
+    CHECK_STR(run("group.outsider", "wechat", "G-RD", NULL), "");
 }
 
 TEST(outsider_owner_invites_one_finding)

@@ -521,6 +521,140 @@ TEST(reply_points_and_cli_adjustment)
     cleanup();
 }
 
+TEST(adjustment_refused_on_a_reply_incident_that_costs_no_points)
+{
+    /* policy 5.2 item 2.3.1: the 3 points, and the executive office's 2-5
+     * more, are for manager level and above; a supervisor's reply incident
+     * carries no sanction, so an adjustment must not give it points */
+    fresh_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    ca_policy pol;
+    memset(&pol, 0, sizeof pol);
+    ca_policy_defaults(&pol);
+    ca_lfinding f[1];
+    reply_finding(&f[0], "bbbb000000000001", "E3006", "supervisor", 1793862000000LL);
+    ca_ledger *l = ca_ledger_open(path);
+    CHECK(l != NULL);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    CHECK_INT(ca_ledger_replace_period(l, "2026-11", f, 1, 100, 1), 0);
+    ca_penalties *p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    CHECK_INT(sh("cd '%s' && '%s' %s adjust E3006 --points 4 --reason x 2>'%s/err'", dir,
+                 CA_BINARY, L, dir), 1);
+    char *err = slurp("%s/err", dir);
+    CHECK(strstr(err, "manager level") != NULL);
+    free(err);
+    char *pts = query1("SELECT points FROM incidents WHERE person_id='E3006'");
+    CHECK_STR(pts, "0");
+    free(pts);
+    char *n = query1("SELECT count(*) FROM adjustments");
+    CHECK_STR(n, "0");
+    free(n);
+    /* and an adjustment already in a ledger (an older chataudit took it)
+     * adds nothing to such an incident */
+    l = ca_ledger_open(path);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    p = ca_ledger_recompute(l, &pol, "2026-11", 0);
+    const ca_incident *in = p ? ca_penalties_incident_of(p, "bbbb000000000001") : NULL;
+    CHECK(in != NULL);
+    CHECK_INT(in ? ca_ledger_add_adjustment(l, in->id, "E3006", 4, "old") : -1, 0);
+    ca_penalties_free(p);
+    p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    in = p ? ca_penalties_incident_of(p, "bbbb000000000001") : NULL;
+    CHECK_INT(in ? in->points : -1, 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    ca_policy_free(&pol);
+    cleanup();
+}
+
+TEST(ledger_from_a_newer_chataudit_is_refused_by_every_command)
+{
+    fresh_dir();
+    CHECK_INT(run_month(OCT_IN, "oct", NULL), 0);
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    sqlite3 *db;
+    CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version=2; ALTER TABLE findings RENAME COLUMN "
+                               "evidence TO evidence_v2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    const char *cmds[] = {"list", "show E3002", "undo 2026-10"};
+    for (size_t k = 0; k < sizeof cmds / sizeof *cmds; k++) {
+        CHECK_INT(sh("cd '%s' && '%s' %s %s >/dev/null 2>'%s/err'", dir, CA_BINARY, L, cmds[k],
+                     dir), 1);
+        char *err = slurp("%s/err", dir);
+        CHECK(strstr(err, "newer chataudit") != NULL);
+        free(err);
+    }
+    CHECK_INT(run_month(NOV_IN, "nov", NULL), 1);
+    char *err = slurp("%s/stderr", dir);
+    CHECK(strstr(err, "newer chataudit") != NULL);
+    free(err);
+    cleanup();
+}
+
+TEST(show_and_list_print_no_terminal_control_sequences_from_chat_text)
+{
+    /* evidence, names and reasons come from hostile chat text and from
+     * reviewers: an ESC sequence printed raw could rewrite what a reviewer
+     * sees on the terminal before they confirm or dismiss a red line */
+    fresh_dir();
+    char path[300];
+    snprintf(path, sizeof path, "%s/ledger.db", dir);
+    ca_policy pol;
+    memset(&pol, 0, sizeof pol);
+    ca_policy_defaults(&pol);
+    ca_lfinding f;
+    memset(&f, 0, sizeof f);
+    f.id = "cccc000000000001";
+    f.period = "2026-11";
+    f.rule = "redline.abuse";
+    f.pclass = "redline";
+    f.person_id = "E3002";
+    f.person_name = "王伟\x1b]0;title\x07";
+    f.level = "manager";
+    f.platform = "wechat";
+    f.conv_id = "g1\x1b[31m";
+    f.conv_name = "研发部群\xc2\x9b" "2J";
+    f.time_ms = 1793862000000LL;
+    f.message_id = "1";
+    f.evidence = "你这个\x1b[2K\r\x1b[1A好的，没问题\xc2\x9b" "31m";
+    f.src = "x.csv:1\x1b[8m";
+    ca_ledger *l = ca_ledger_open(path);
+    CHECK(l != NULL);
+    CHECK_INT(ca_ledger_begin(l), CA_OK);
+    CHECK_INT(ca_ledger_replace_period(l, "2026-11", &f, 1, 10, 1), 0);
+    CHECK_INT(ca_ledger_add_review(l, f.id, CA_REVIEW_CONFIRMED, "ok\x1b[2J"), 0);
+    ca_penalties *p = ca_ledger_recompute(l, &pol, "2026-11", 1);
+    CHECK_INT(ca_ledger_commit(l), 0);
+    ca_penalties_free(p);
+    ca_ledger_close(l);
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    CHECK_INT(sh("cd '%s' && '%s' %s show E3002 >show.txt 2>&1", dir, CA_BINARY, L), 0);
+    CHECK_INT(sh("cd '%s' && '%s' %s list >list.txt 2>&1", dir, CA_BINARY, L), 0);
+    const char *outs[] = {"show.txt", "list.txt"};
+    for (size_t k = 0; k < 2; k++) {
+        char *o = slurp("%s/%s", dir, outs[k]);
+        CHECK(strlen(o) > 0);
+        CHECK(strchr(o, 0x1b) == NULL);
+        CHECK(strchr(o, 0x07) == NULL);
+        CHECK(strstr(o, "\xc2\x9b") == NULL);
+        free(o);
+    }
+    char *o = slurp("%s/show.txt", dir);
+    CHECK(strstr(o, "好的，没问题") != NULL); /* the text itself is still shown */
+    free(o);
+    ca_policy_free(&pol);
+    cleanup();
+}
+
 TEST(usage_errors)
 {
     fresh_dir();

@@ -133,6 +133,29 @@ TEST(adjustment_adds_points_to_its_reply_incident_only)
     ca_penalties_free(p);
 }
 
+TEST(adjustment_stays_with_its_incident_when_an_earlier_finding_joins_it)
+{
+    /* a re-run of the month with one more export finds a missed deadline 5
+     * minutes before the adjusted one: the incident's first finding, and so
+     * its id, change; the executive office's 4 points must not be lost */
+    setup();
+    ca_penalties *p = ca_penalties_new();
+    add(p, "r2", "2026-11", "reply.leader", "E3001", "director", "pa", NOV, CA_REVIEW_NONE);
+    CHECK_INT(ca_penalties_compute(p, &pol), 0);
+    char target[18];
+    snprintf(target, sizeof target, "%s", of(p, "r2")->id);
+    ca_adjustment a = {target, "E3001", "客户投诉", "2026-12-01T00:00:00Z", 4};
+    CHECK_INT(ca_penalties_add_adjustment(p, &a), 0);
+    add(p, "r1", "2026-11", "reply.leader", "E3001", "director", "pa", NOV - 5 * MIN,
+        CA_REVIEW_NONE);
+    CHECK_INT(ca_penalties_compute(p, &pol), 0);
+    CHECK_INT(p->n_incidents, 1);
+    CHECK(of(p, "r1") == of(p, "r2"));
+    CHECK_INT(of(p, "r2")->points, 7);
+    CHECK_INT(of(p, "r2")->adjust_points, 4);
+    ca_penalties_free(p);
+}
+
 TEST(rant_within_merge_minutes_counts_once)
 {
     setup();

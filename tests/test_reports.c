@@ -608,4 +608,45 @@ TEST(empty_report)
     teardown(x);
 }
 
+/* ---- the email ---- */
+
+TEST(email_leaves_out_an_attachment_too_large_instead_of_cutting_it)
+{
+    /* a report over the 64 MB attachment limit was cut at the limit and
+     * attached as if whole: a reader got a truncated CSV without a word */
+    fixture *x = setup();
+    size_t n;
+    free(write_read(x, ca_write_index_html, "index.html", &n));
+    free(write_read(x, ca_write_findings_csv, "findings.csv", &n));
+    int fd = open(path_in(x->dir, "compliance.html"), O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    CHECK_INT(ftruncate(fd, (off_t)65 << 20), 0); /* sparse: 65 MB of zero bytes */
+    close(fd);
+    const char *files[] = {"findings.csv", "compliance.html"};
+    char tmpl[] = "/tmp/ca_stderr_XXXXXX";
+    int efd = mkstemp(tmpl);
+    fflush(stderr);
+    int saved = dup(2);
+    dup2(efd, 2);
+    int rc = ca_write_email(&x->r, x->dir, files, 2, path_in(x->dir, "m.eml"));
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    char err[2048];
+    lseek(efd, 0, SEEK_SET);
+    ssize_t k = read(efd, err, sizeof err - 1);
+    err[k > 0 ? k : 0] = '\0';
+    close(efd);
+    unlink(tmpl);
+    CHECK_INT(rc, 0);
+    CHECK(strstr(err, "compliance.html") != NULL && strstr(err, "not attached") != NULL);
+    char *eml = slurp(path_in(x->dir, "m.eml"), &n);
+    CHECK(eml != NULL);
+    CHECK(eml && strstr(eml, "findings.csv") != NULL);     /* the others still are */
+    CHECK(eml && strstr(eml, "compliance.html") == NULL);  /* not a cut copy */
+    CHECK(n < (size_t)(8 << 20));
+    free(eml);
+    teardown(x);
+}
+
 TEST_MAIN()

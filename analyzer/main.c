@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "walk.h"
+#include "charset.h"
 #include "config.h"
 #include "diag.h"
 #include "format.h"
@@ -23,7 +24,8 @@ static void usage(FILE *f)
     fputs("usage: chataudit COMMAND [OPTIONS] ...\n"
           "\n"
           "commands:\n"
-          "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events] [--quiet] INPUT...\n"
+          "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--screenshot FILE]...\n"
+          "           [--events] [--quiet] INPUT...\n"
           "           audit a month of exports: findings.csv, compliance.html, index.html\n"
           "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
           "           read exports (files, folders, archives) and write the normalized\n"
@@ -298,41 +300,17 @@ static int cmd_verify(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *shot_path = argv[optind];
-    char *shot = NULL;
     size_t shot_len = 0;
-    {
-        FILE *f = fopen(shot_path, "rb");
-        if (!f) {
-            fprintf(stderr, "chataudit: %s: cannot read the screenshot: %s\n", shot_path, strerror(errno));
-            return EXIT_INPUT;
-        }
-        size_t cap = 1 << 16;
-        shot = malloc(cap);
-        size_t got;
-        while (shot && (got = fread(shot + shot_len, 1, cap - shot_len, f)) > 0) {
-            shot_len += got;
-            if (shot_len == cap) {
-                if (cap >= (size_t)16 << 20) {
-                    fprintf(stderr, "chataudit: %s: the screenshot text is larger than 16 MB\n", shot_path);
-                    free(shot);
-                    fclose(f);
-                    return EXIT_INPUT;
-                }
-                char *ns = realloc(shot, cap *= 2);
-                if (!ns)
-                    free(shot);
-                shot = ns;
-            }
-        }
-        fclose(f);
-        if (!shot)
-            return EXIT_INTERNAL;
+    char *shot = ca_read_text(shot_path, &shot_len);
+    if (!shot) {
+        fprintf(stderr, "chataudit: %s: cannot read the screenshot: %s\n", shot_path, strerror(errno));
+        return errno == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
     }
     ca_diag *diag = ca_diag_new(0);
     ca_config cfg;
     ca_config_defaults(&cfg);
     if (!diag) {
-        free(shot);
+        ca_free(shot);
         return EXIT_INTERNAL;
     }
     int rc = EXIT_OK;
@@ -400,14 +378,14 @@ out:
     ca_import_free(imp);
     ca_config_free(&cfg);
     ca_diag_free(diag);
-    free(shot);
+    ca_free(shot);
     return rc;
 }
 
 static void run_usage(FILE *f)
 {
-    fputs("usage: chataudit run [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--events]\n"
-          "                     [--quiet] INPUT...\n"
+    fputs("usage: chataudit run [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N]\n"
+          "                     [--screenshot FILE]... [--events] [--quiet] INPUT...\n"
           "\n"
           "  -c CONFIG          configuration folder holding policy.ini (default ./config)\n"
           "  --period YYYY-MM   the month audited (default: the month with most messages);\n"
@@ -415,6 +393,10 @@ static void run_usage(FILE *f)
           "  -o OUTDIR          where the reports go (default reports/YYYY-MM)\n"
           "  -j N               worker threads (default: online CPUs); output is identical\n"
           "                     for every N\n"
+          "  --screenshot FILE  verify a screenshot's text against the logs (as 'chataudit\n"
+          "                     verify' does; repeatable): verify-NAME.html and .json in\n"
+          "                     OUTDIR, and a redline.tamper finding against its accused:\n"
+          "                     person when it is altered, fabricated or selective\n"
           "  --events           also write the normalized events (events.ndjson)\n"
           "  --quiet            no summary line\n"
           "\n"
@@ -430,9 +412,12 @@ static int cmd_run(int argc, char **argv)
         {"config", required_argument, NULL, 'c'}, {"period", required_argument, NULL, 'p'},
         {"output", required_argument, NULL, 'o'}, {"jobs", required_argument, NULL, 'j'},
         {"events", no_argument, NULL, 'e'},       {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+        {"help", no_argument, NULL, 'h'},         {"screenshot", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0}};
     ca_run_opts o;
     memset(&o, 0, sizeof o);
+    const char *shots[64];
+    o.screenshots = shots;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:o:j:h", opts, NULL)) != -1) {
@@ -452,6 +437,7 @@ static int cmd_run(int argc, char **argv)
         }
         case 'e': o.events = 1; break;
         case 'q': o.quiet = 1; break;
+        case 's': shots[o.n_screenshots < 64 ? o.n_screenshots++ : 63] = optarg; break;
         case 'h': run_usage(stdout); return EXIT_OK;
         default: run_usage(stderr); return EXIT_USAGE;
         }
@@ -459,6 +445,10 @@ static int cmd_run(int argc, char **argv)
     if (optind >= argc) {
         fputs("chataudit: run: expected at least one INPUT (file, folder or archive)\n", stderr);
         run_usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (o.n_screenshots == 64) {
+        fputs("chataudit: --screenshot: at most 63 screenshots in one run\n", stderr);
         return EXIT_USAGE;
     }
     o.inputs = argv + optind;

@@ -16,6 +16,11 @@ typedef struct ca_run_opts {
     int events;                /* --events: also write events.ndjson */
     char *const *inputs;
     size_t n_inputs;
+    /* --screenshot FILE (repeatable): verified against the import (SPEC
+     * §8); verify-<name>.html/.json in OUTDIR, and a redline.tamper
+     * finding when a screenshot is altered, fabricated or selective */
+    const char *const *screenshots;
+    size_t n_screenshots;
 } ca_run_opts;
 
 /* Runs the audit; returns the exit status of SPEC §2 (0, 1, 2, 3, 4). */

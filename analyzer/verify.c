@@ -919,9 +919,11 @@ static int parse_shot(const ca_verify *v, const char *text, size_t len, shot *sh
 
 static const char *event_who(const ca_verify *v, const ca_event *e)
 {
-    if (e->sender_name && *e->sender_name)
-        return e->sender_name;
     const ca_employee *emp = e->employee ? ca_roster_by_id(v->cfg->roster, e->employee) : NULL;
+    /* the exporter's own messages and notices say "你" / "我" */
+    int self = e->sender_name && (strcmp(e->sender_name, "你") == 0 || strcmp(e->sender_name, "我") == 0);
+    if (e->sender_name && *e->sender_name && !(self && emp && emp->name))
+        return e->sender_name;
     if (emp && emp->name)
         return emp->name;
     return e->sender ? e->sender : "";

@@ -5,10 +5,12 @@
  * context, the verdict.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include "normalize.h"
 #include "roster.h"
 #include "timeparse.h"
@@ -18,6 +20,7 @@
 #define MAX_MERGE 6          /* screenshot lines one wrapped message may take */
 #define MAX_WINDOWS 40       /* candidate spans aligned per screenshot */
 #define MAX_SEEDS 400
+#define MAX_LINES 400        /* chat lines of one screenshot file */
 #define CTX_AFTER_EVENTS 6   /* how far after the span a correction is looked for */
 #define CTX_MINUTES 60
 
@@ -180,12 +183,37 @@ static int fold_text(const char *s, size_t len, ca_norm *nm, fstr *out)
     return 0;
 }
 
+/* fold_cp of ASCII and of the CJK blocks U+3400–U+9FFF, precomputed:
+ * the index folds every message of the import. */
+#define CJK_LO 0x3400u
+#define CJK_HI 0x9FFFu
+typedef struct fold_table {
+    uint32_t ascii[128];
+    uint32_t cjk[CJK_HI - CJK_LO + 1];
+} fold_table;
+
+static void fold_table_init(fold_table *t)
+{
+    for (uint32_t c = 0; c < 128; c++)
+        t->ascii[c] = fold_cp(c);
+    for (uint32_t c = CJK_LO; c <= CJK_HI; c++)
+        t->cjk[c - CJK_LO] = fold_cp(c);
+}
+
 /* The quick fold of the index (no NFKC: a table per character). */
-static size_t fold_quick(const char *s, size_t len, uint32_t *out, size_t max)
+static size_t fold_quick(const fold_table *t, const char *s, size_t len, uint32_t *out, size_t max)
 {
     size_t i = 0, n = 0;
     while (i < len && n < max) {
-        uint32_t c = fold_cp(utf8_next(s, len, &i));
+        unsigned char b = (unsigned char)s[i];
+        uint32_t c;
+        if (b < 0x80) {
+            c = t->ascii[b];
+            i++;
+        } else {
+            c = utf8_next(s, len, &i);
+            c = c >= CJK_LO && c <= CJK_HI ? t->cjk[c - CJK_LO] : fold_cp(c);
+        }
         if (c)
             out[n++] = c;
     }
@@ -284,6 +312,7 @@ struct ca_verify {
     size_t n_convs;
     name_slot *names;          /* folded display names (open addressing) */
     size_t names_cap;
+    fold_table fold;
 };
 
 static int alignable(const ca_event *e)
@@ -373,6 +402,61 @@ static int names_has(const ca_verify *v, const fstr *f)
     return found;
 }
 
+typedef struct sign_part {
+    ca_verify *v;
+    size_t from, to;
+    pthread_t thread;
+} sign_part;
+
+static void *sign_range(void *arg)
+{
+    sign_part *p = arg;
+    ca_verify *v = p->v;
+    uint32_t buf[1024];
+    for (size_t i = p->from; i < p->to; i++) {
+        const ca_event *e = ca_import_event(v->imp, i);
+        if (!alignable(e)) {
+            memset(v->sig[i], 0, sizeof v->sig[i]);
+            v->flen[i] = 0;
+            continue;
+        }
+        const char *t = ca_verify_event_text(e);
+        size_t fn = fold_quick(&v->fold, t, strlen(t), buf, CA_ARRAY_LEN(buf));
+        sig_of(buf, fn, v->sig[i], NULL);
+        v->flen[i] = (uint16_t)(fn ? fn : 1);
+    }
+    return NULL;
+}
+
+/* The signature of every event, on up to 8 threads (each writes its own
+ * range of the arrays).  0 or -1. */
+static int sign_events(ca_verify *v)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cpus > 1 ? (size_t)(cpus < 8 ? cpus : 8) : 1;
+    if (v->n < 100000)
+        nt = 1;
+    sign_part parts[8];
+    size_t started = 0;
+    for (size_t k = 0; k < nt; k++) {
+        parts[k].v = v;
+        parts[k].from = v->n * k / nt;
+        parts[k].to = v->n * (k + 1) / nt;
+    }
+    for (size_t k = 1; k < nt; k++) {
+        if (pthread_create(&parts[k].thread, NULL, sign_range, &parts[k]) != 0)
+            break;
+        started = k;
+    }
+    /* ranges whose thread did not start run here */
+    for (size_t k = started + 1; k < nt; k++)
+        sign_range(&parts[k]);
+    sign_range(&parts[0]);
+    for (size_t k = 1; k <= started; k++)
+        pthread_join(parts[k].thread, NULL);
+    return 0;
+}
+
 ca_verify *ca_verify_new(const ca_config *cfg, const ca_import *imp)
 {
     ca_verify *v = ca_calloc(1, sizeof *v);
@@ -387,7 +471,9 @@ ca_verify *ca_verify_new(const ca_config *cfg, const ca_import *imp)
     v->conv_of = ca_malloc(n * sizeof *v->conv_of);
     if (!v->sig || !v->flen || !v->conv_of)
         goto oom;
-    uint32_t buf[1024];
+    fold_table_init(&v->fold);
+    if (sign_events(v) < 0)
+        goto oom;
     size_t cap_convs = 0;
     /* distinct display-name pointers are few: names are interned by the
      * store, so remember the last one seen to skip repeats cheaply */
@@ -418,15 +504,8 @@ ca_verify *ca_verify_new(const ca_config *cfg, const ca_import *imp)
         else if (!c->name && e->conv_name)
             c->name = e->conv_name;
         v->conv_of[i] = (uint32_t)(v->n_convs - 1);
-        if (!alignable(e)) {
-            memset(v->sig[i], 0, sizeof v->sig[i]);
-            v->flen[i] = 0;
+        if (!alignable(e))
             continue;
-        }
-        const char *t = ca_verify_event_text(e);
-        size_t fn = fold_quick(t, strlen(t), buf, CA_ARRAY_LEN(buf));
-        sig_of(buf, fn, v->sig[i], NULL);
-        v->flen[i] = (uint16_t)(fn > 65535 ? 65535 : fn);
         if (e->sender_name && (n_seen == 0 || seen[n_seen - 1] != e->sender_name)) {
             size_t k;
             for (k = n_seen; k > 0 && n_seen - k < 8; k--)
@@ -1093,7 +1172,11 @@ static double gain_of(aligner *al, size_t i, size_t k, const ca_event *e, const 
     int common = __builtin_popcountll(a->sig[0] & ef->sig[0]) + __builtin_popcountll(a->sig[1] & ef->sig[1]) +
                  __builtin_popcountll(a->sig[2] & ef->sig[2]) + __builtin_popcountll(a->sig[3] & ef->sig[3]);
     size_t shorter = a->n < ef->n ? a->n : ef->n;
-    if (bits && (double)common < 0.3 * bits && shorter > 3)
+    if (e->kind == CA_KIND_RECALL)
+        /* "静静撤回了一条消息" on one phone is "你撤回了一条消息" on the
+         * exporter's: any recall notice is the recall */
+        s = strstr(k == 1 ? it->content : run_at(al, i, k)->text, "撤回") ? 1.0 : 0.0;
+    else if (bits && (double)common < 0.3 * bits && shorter > 3)
         s = 0;
     else
         s = similarity(a, ef, &al->sc);
@@ -1337,7 +1420,7 @@ static int find_seeds(aligner *al, const char *conv_ok, seed **out, size_t *n_ou
     for (size_t c = 0; c < nc && c < 8 * MAX_SEEDS && ns < MAX_SEEDS; c++) {
         const ca_event *e = ca_import_event(v->imp, cand[c].ev);
         const char *t = ca_verify_event_text(e);
-        size_t fn = fold_quick(t, strlen(t), buf, MAX_CMP);
+        size_t fn = fold_quick(&v->fold, t, strlen(t), buf, MAX_CMP);
         double best = 0;
         for (size_t i = 0; i < sh->n; i++) {
             const fstr *a = &sh->items[i].fc;
@@ -1434,7 +1517,10 @@ static int make_diff(ca_vline *vl, const char *stext, const fstr *sf, const char
     while ((i < n || j < m) && rc == 0) {
         int eq = i < n && j < m && lf->cp[i] == sf->cp[j];
         int del = !eq && i < n && (j == m || LL(i + 1, j) >= LL(i, j + 1));
-        if ((eq || del) && lf->ob[i] > lpos) {
+        /* an insertion after punctuation the screenshot also shows goes
+         * after that punctuation */
+        int ins_after_gap = !eq && !del && j < m && (j ? sf->ob[j] > sf->oe[j - 1] : sf->ob[j] > 0);
+        if ((eq || del || ins_after_gap) && i < n && lf->ob[i] > lpos) {
             rc = diff_push(vl, CA_VDIFF_EQUAL, ltext, lpos, lf->ob[i]);
             lpos = lf->ob[i];
             continue;
@@ -1697,7 +1783,8 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         memset(&lf, 0, sizeof lf);
         if (fold_text(ltext, strlen(ltext), &al->nm, &lf) < 0)
             return -1;
-        int same = lf.n == sf->n && memcmp(lf.cp, sf->cp, lf.n * sizeof *lf.cp) == 0;
+        int same = (lf.n == sf->n && memcmp(lf.cp, sf->cp, lf.n * sizeof *lf.cp) == 0) ||
+                   e->kind == CA_KIND_RECALL;
         if (same)
             vl->status = same_but_space(stext, ltext) ? CA_VLINE_EXACT : CA_VLINE_OCR_NOISE;
         else
@@ -1732,9 +1819,15 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             int bad = was.oom || now.oom;
             ca_buf_free(&was);
             ca_buf_free(&now);
-            if (bad || add_evidence(r, "line %ld: altered: the log message %s (%s, %s) has \"%s\" where "
-                                       "the screenshot has \"%s\"", it->line, e->id ? e->id : "-", tbuf,
-                                    event_who(v, e), q1, q2) < 0)
+            char what[400];
+            if (!*q1)
+                snprintf(what, sizeof what, "the screenshot adds \"%s\"", q2);
+            else if (!*q2)
+                snprintf(what, sizeof what, "the screenshot leaves out \"%s\"", q1);
+            else
+                snprintf(what, sizeof what, "the log has \"%s\" where the screenshot has \"%s\"", q1, q2);
+            if (bad || add_evidence(r, "line %ld: altered: %s (log message %s, %s, %s)", it->line, what,
+                                    e->id ? e->id : "-", tbuf, event_who(v, e)) < 0)
                 return -1;
         }
         i += k;
@@ -1922,6 +2015,11 @@ ca_status ca_verify_screenshot(const ca_verify *v, const char *path, const char 
         goto done;
     if (sh.n == 0) {
         *err = "no chat line found (expected lines like \"名字：内容\", or content lines)";
+        st = CA_FAILED;
+        goto done;
+    }
+    if (sh.n > MAX_LINES) {
+        *err = "more than 400 chat lines: split the screenshots into files of their own";
         st = CA_FAILED;
         goto done;
     }

@@ -1992,6 +1992,100 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
     return 0;
 }
 
+static void free_windows(window *wins, size_t n)
+{
+    for (size_t k = 0; wins && k < n; k++) {
+        ca_free(wins[k].ev);
+        ca_free(wins[k].match);
+        ca_free(wins[k].runlen);
+        ca_free(wins[k].use_raw);
+        ca_free(wins[k].sim);
+    }
+    ca_free(wins);
+}
+
+/* Whether enough text matched to place the screenshot (fill_result's
+ * test for not-found). */
+static int window_anchored(const aligner *al, const window *w)
+{
+    double weight = 0;
+    int anchors = 0;
+    for (size_t i = 0; i < al->sh->n; i++) {
+        if (w->match[i] < 0)
+            continue;
+        size_t n = w->use_raw[i] ? al->sh->items[i].fr.n : run_fstr(al, i, (size_t)w->runlen[i])->n;
+        anchors += w->sim[i] >= 0.6 && n >= 4;
+        weight += w->sim[i] * (double)n;
+    }
+    return anchors && weight >= 8;
+}
+
+/* Seeds, windows around them (merged when they overlap) and the alignment
+ * of each; *best is the best window or -1.  The windows go to *out
+ * (free_windows).  0 or -1 on out of memory. */
+static int search_windows(aligner *al, const char *conv_ok, window **out, size_t *n_out, long *best)
+{
+    const ca_verify *v = al->v;
+    size_t n = al->sh->n;
+    seed *seeds = NULL;
+    size_t n_seeds = 0, n_wins = 0;
+    *best = -1;
+    *n_out = 0;
+    window *wins = *out = ca_calloc(MAX_WINDOWS + 1, sizeof *wins);
+    if (!wins || find_seeds(al, conv_ok, &seeds, &n_seeds) < 0)
+        return -1;
+    size_t margin = n + 8;
+    int rc = 0;
+    for (size_t s = 0; s < n_seeds && n_wins < MAX_WINDOWS && rc == 0; s++) {
+        size_t e = seeds[s].ev, cv = v->conv_of[e];
+        size_t lo = e > v->convs[cv].start + margin ? e - margin : v->convs[cv].start;
+        size_t hi = e + margin + 1 < v->convs[cv].end ? e + margin + 1 : v->convs[cv].end;
+        size_t k;
+        for (k = 0; k < n_wins; k++)
+            if (wins[k].conv == cv && wins[k].ev[0] <= hi && wins[k].ev[wins[k].m - 1] + 1 >= lo)
+                break;
+        if (k < n_wins) {
+            /* grow the window to cover both */
+            size_t a = wins[k].ev[0] < lo ? wins[k].ev[0] : lo;
+            size_t b = wins[k].ev[wins[k].m - 1] + 1 > hi ? wins[k].ev[wins[k].m - 1] + 1 : hi;
+            lo = a;
+            hi = b;
+            ca_free(wins[k].ev);
+            wins[k].ev = NULL;
+        } else {
+            k = n_wins++;
+            *n_out = n_wins;
+            wins[k].conv = cv;
+        }
+        wins[k].m = 0;
+        if (!(wins[k].ev = ca_malloc((hi - lo) * sizeof *wins[k].ev))) {
+            rc = -1;
+            break;
+        }
+        for (size_t x = lo; x < hi; x++)
+            if (alignable(ca_import_event(v->imp, x)))
+                wins[k].ev[wins[k].m++] = x;
+        if (!wins[k].m)
+            wins[k].ev[wins[k].m++] = lo;
+    }
+    ca_free(seeds);
+    for (size_t k = 0; k < n_wins && rc == 0; k++) {
+        window *w = &wins[k];
+        w->match = ca_malloc(n * sizeof *w->match);
+        w->runlen = ca_malloc(n * sizeof *w->runlen);
+        w->use_raw = ca_malloc(n * sizeof *w->use_raw);
+        w->sim = ca_malloc(n * sizeof *w->sim);
+        if (!w->match || !w->runlen || !w->use_raw || !w->sim || align_window(al, w) < 0) {
+            rc = -1;
+            break;
+        }
+        if (*best < 0 || w->score > wins[*best].score + 1e-9 ||
+            (fabs(w->score - wins[*best].score) <= 1e-9 && w->ev[0] < wins[*best].ev[0]))
+            *best = (long)k;
+    }
+    return rc;
+}
+
 ca_status ca_verify_screenshot(const ca_verify *v, const char *path, const char *text, size_t len,
                                ca_vresult **out, const char **err)
 {
@@ -2005,8 +2099,6 @@ ca_status ca_verify_screenshot(const ca_verify *v, const char *path, const char 
     al.sh = &sh;
     al.tz = v->cfg->tz_offset_min;
     ca_vresult *r = NULL;
-    seed *seeds = NULL;
-    size_t n_seeds = 0;
     window *wins = NULL;
     size_t n_wins = 0;
     char *conv_ok = NULL;
@@ -2052,54 +2144,18 @@ ca_status ca_verify_screenshot(const ca_verify *v, const char *path, const char 
             conv_ok = NULL;
         }
     }
-    if (find_seeds(&al, conv_ok, &seeds, &n_seeds) < 0)
-        goto done;
-    /* windows around the seeds, merged when they overlap */
-    wins = ca_calloc(MAX_WINDOWS + 1, sizeof *wins);
-    if (!wins)
-        goto done;
-    size_t margin = sh.n + 8;
-    for (size_t s = 0; s < n_seeds && n_wins < MAX_WINDOWS; s++) {
-        size_t e = seeds[s].ev, cv = v->conv_of[e];
-        size_t lo = e > v->convs[cv].start + margin ? e - margin : v->convs[cv].start;
-        size_t hi = e + margin + 1 < v->convs[cv].end ? e + margin + 1 : v->convs[cv].end;
-        size_t k;
-        for (k = 0; k < n_wins; k++)
-            if (wins[k].conv == cv && wins[k].ev[0] <= hi && wins[k].ev[wins[k].m - 1] + 1 >= lo)
-                break;
-        if (k < n_wins) {
-            /* grow the window to cover both */
-            size_t a = wins[k].ev[0] < lo ? wins[k].ev[0] : lo;
-            size_t b = wins[k].ev[wins[k].m - 1] + 1 > hi ? wins[k].ev[wins[k].m - 1] + 1 : hi;
-            lo = a;
-            hi = b;
-            ca_free(wins[k].ev);
-        } else {
-            k = n_wins++;
-            wins[k].conv = cv;
-        }
-        wins[k].ev = ca_malloc((hi - lo) * sizeof *wins[k].ev);
-        if (!wins[k].ev)
-            goto done;
-        wins[k].m = 0;
-        for (size_t x = lo; x < hi; x++)
-            if (alignable(ca_import_event(v->imp, x)))
-                wins[k].ev[wins[k].m++] = x;
-        if (!wins[k].m)
-            wins[k].ev[wins[k].m++] = lo;
-    }
     long best = -1;
-    for (size_t k = 0; k < n_wins; k++) {
-        window *w = &wins[k];
-        w->match = ca_malloc(sh.n * sizeof *w->match);
-        w->runlen = ca_malloc(sh.n * sizeof *w->runlen);
-        w->use_raw = ca_malloc(sh.n * sizeof *w->use_raw);
-        w->sim = ca_malloc(sh.n * sizeof *w->sim);
-        if (!w->match || !w->runlen || !w->use_raw || !w->sim || align_window(&al, w) < 0)
+    if (search_windows(&al, conv_ok, &wins, &n_wins, &best) < 0)
+        goto done;
+    /* a group: header that names the wrong group must not hide the match */
+    int group_missed = 0;
+    if (conv_ok && (best < 0 || !window_anchored(&al, &wins[best]))) {
+        free_windows(wins, n_wins);
+        wins = NULL;
+        n_wins = 0;
+        if (search_windows(&al, NULL, &wins, &n_wins, &best) < 0)
             goto done;
-        if (best < 0 || w->score > wins[best].score + 1e-9 ||
-            (fabs(w->score - wins[best].score) <= 1e-9 && w->ev[0] < wins[best].ev[0]))
-            best = (long)k;
+        group_missed = best >= 0 && window_anchored(&al, &wins[best]);
     }
     if (best < 0) {
         for (size_t i = 0; i < sh.n; i++) {
@@ -2123,20 +2179,15 @@ ca_status ca_verify_screenshot(const ca_verify *v, const char *path, const char 
             goto done;
     } else if (fill_result(&al, &wins[best], r) < 0) {
         goto done;
+    } else if (group_missed && add_evidence(r, "the group: line names \"%s\", but the screenshot matches %s",
+                                            sh.group, r->conv_name ? r->conv_name : "another group") < 0) {
+        goto done;
     }
     *out = r;
     r = NULL;
     st = CA_OK;
 done:
-    for (size_t k = 0; wins && k < n_wins; k++) {
-        ca_free(wins[k].ev);
-        ca_free(wins[k].match);
-        ca_free(wins[k].runlen);
-        ca_free(wins[k].use_raw);
-        ca_free(wins[k].sim);
-    }
-    ca_free(wins);
-    ca_free(seeds);
+    free_windows(wins, n_wins);
     ca_free(conv_ok);
     if (al.runs)
         free_runs(&al);

@@ -1373,11 +1373,21 @@ static int find_seeds(aligner *al, const char *conv_ok, seed **out, size_t *n_ou
 {
     const ca_verify *v = al->v;
     const shot *sh = al->sh;
-    seed *cand = NULL;
-    size_t nc = 0, cc = 0;
+    /* per screenshot line, the SEEDS_PER_LINE best candidates by share of
+     * its bigrams found (then closeness of length): bounded work however
+     * alike the messages of the log are */
+    enum { SEEDS_PER_LINE = 12 };
+    seed *cand = ca_malloc((sh->n * SEEDS_PER_LINE + 1) * sizeof *cand);
+    size_t *nc = ca_calloc(sh->n + 1, sizeof *nc);
     uint32_t *buf = ca_malloc(MAX_CMP * sizeof *buf);
-    if (!buf)
+    seed *seeds = ca_malloc((sh->n * SEEDS_PER_LINE + 1) * sizeof *seeds);
+    if (!cand || !nc || !buf || !seeds) {
+        ca_free(cand);
+        ca_free(nc);
+        ca_free(buf);
+        ca_free(seeds);
         return -1;
+    }
     for (size_t e = 0; e < v->n; e++) {
         if (!v->flen[e] || (conv_ok && !conv_ok[v->conv_of[e]]))
             continue;
@@ -1390,60 +1400,51 @@ static int find_seeds(aligner *al, const char *conv_ok, seed **out, size_t *n_ou
                          __builtin_popcountll(a->sig[2] & es[2]) + __builtin_popcountll(a->sig[3] & es[3]);
             if ((double)common < 0.6 * a->bits)
                 continue;
-            if (nc == cc) {
-                cc = cc ? cc * 2 : 256;
-                seed *ns = ca_realloc(cand, cc * sizeof *ns);
-                if (!ns) {
-                    ca_free(cand);
-                    ca_free(buf);
-                    return -1;
-                }
-                cand = ns;
+            double lr = (double)(a->n < v->flen[e] ? a->n : v->flen[e]) /
+                        (double)(a->n > v->flen[e] ? a->n : v->flen[e]);
+            double score = (double)common / a->bits + 0.25 * lr;
+            seed *top = cand + i * SEEDS_PER_LINE;
+            size_t k = nc[i];
+            if (k == SEEDS_PER_LINE && score <= top[k - 1].score)
+                continue;
+            if (k < SEEDS_PER_LINE)
+                nc[i]++;
+            else
+                k--;
+            /* insertion into the sorted list (ties: the earlier event stays first) */
+            while (k > 0 && top[k - 1].score < score) {
+                top[k] = top[k - 1];
+                k--;
             }
-            /* rank: share of bigrams found, then closeness of length */
-            double lr = (double)(a->n < v->flen[e] ? a->n : v->flen[e]) / (double)(a->n > v->flen[e] ? a->n : v->flen[e]);
-            cand[nc].ev = e;
-            cand[nc].score = (double)common / a->bits + 0.25 * lr + (double)i * 1e-9;
-            nc++;
+            top[k].ev = e;
+            top[k].score = score;
         }
     }
-    if (nc > 1)
-        qsort(cand, nc, sizeof *cand, cmp_seed);
-    /* confirm the best candidates with an edit distance */
-    seed *seeds = ca_malloc((MAX_SEEDS + 1) * sizeof *seeds);
+    /* confirm each candidate with an edit distance against its line */
     size_t ns = 0;
-    if (!seeds) {
-        ca_free(cand);
-        ca_free(buf);
-        return -1;
-    }
-    for (size_t c = 0; c < nc && c < 8 * MAX_SEEDS && ns < MAX_SEEDS; c++) {
-        const ca_event *e = ca_import_event(v->imp, cand[c].ev);
-        const char *t = ca_verify_event_text(e);
-        size_t fn = fold_quick(&v->fold, t, strlen(t), buf, MAX_CMP);
-        double best = 0;
-        for (size_t i = 0; i < sh->n; i++) {
-            const fstr *a = &sh->items[i].fc;
-            if (a->n < 4)
-                continue;
-            size_t an = a->n < MAX_CMP ? a->n : MAX_CMP;
+    for (size_t i = 0; i < sh->n; i++) {
+        const fstr *a = &sh->items[i].fc;
+        size_t an = a->n < MAX_CMP ? a->n : MAX_CMP;
+        for (size_t c = 0; c < nc[i]; c++) {
+            const ca_event *e = ca_import_event(v->imp, cand[i * SEEDS_PER_LINE + c].ev);
+            const char *t = ca_verify_event_text(e);
+            size_t fn = fold_quick(&v->fold, t, strlen(t), buf, MAX_CMP);
             size_t mx = an > fn ? an : fn;
-            double s = 1.0 - (double)lev(a->cp, an, buf, fn, al->sc.row) / (double)(mx ? mx : 1);
+            double sim = 1.0 - (double)lev(a->cp, an, buf, fn, al->sc.row) / (double)(mx ? mx : 1);
             if (fn > an) {
                 double part = 1.0 - (double)lev_sub(a->cp, an, buf, fn, al->sc.row) / (double)an;
-                if (part * 0.9 > s)
-                    s = part * 0.9;
+                if (part * 0.9 > sim)
+                    sim = part * 0.9;
             }
-            if (s > best)
-                best = s;
-        }
-        if (best >= 0.6) {
-            seeds[ns].ev = cand[c].ev;
-            seeds[ns].score = best;
-            ns++;
+            if (sim >= 0.6) {
+                seeds[ns].ev = cand[i * SEEDS_PER_LINE + c].ev;
+                seeds[ns].score = sim;
+                ns++;
+            }
         }
     }
     ca_free(cand);
+    ca_free(nc);
     ca_free(buf);
     if (ns > 1)
         qsort(seeds, ns, sizeof *seeds, cmp_seed);
@@ -1778,7 +1779,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         simsum += w->sim[i];
         if (w->sim[i] >= 0.6 && sf->n >= 4)
             anchors++;
-        anchor_weight += w->sim[i] * (double)sf->n;
+        anchor_weight += sf->n >= 4 ? w->sim[i] * (double)sf->n : 0;
         fstr lf;
         memset(&lf, 0, sizeof lf);
         if (fold_text(ltext, strlen(ltext), &al->nm, &lf) < 0)
@@ -2015,7 +2016,7 @@ static int window_anchored(const aligner *al, const window *w)
             continue;
         size_t n = w->use_raw[i] ? al->sh->items[i].fr.n : run_fstr(al, i, (size_t)w->runlen[i])->n;
         anchors += w->sim[i] >= 0.6 && n >= 4;
-        weight += w->sim[i] * (double)n;
+        weight += n >= 4 ? w->sim[i] * (double)n : 0;
     }
     return anchors && weight >= 8;
 }

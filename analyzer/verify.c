@@ -585,6 +585,8 @@ typedef struct item {
     char *sender;        /* owned or NULL */
     int sender_colon;    /* the sender came from "名字：" on this line */
     int sender_known;    /* ... and the name is one the logs or roster know */
+    int quote;           /* a quoted message shown under a reply: 「名字：内容」, 引用 名字：内容 */
+    size_t quote_at;     /* where the quoted text starts in content (after "名字：") */
     char *content;       /* owned */
     char *raw;           /* the whole line (owned) */
     int block;
@@ -957,6 +959,22 @@ static int parse_shot(const ca_verify *v, const char *text, size_t len, shot *sh
         it->line = (long)k + 1;
         it->block = block;
         it->raw = ca_strdup(s);
+        /* a quoted message under a reply: 「名字：内容」 / 引用 名字：内容 */
+        size_t qlen = 0;
+        static const char *const quote_marks[] = {"「", "『", "引用：", "引用:", "引用 ", "[引用]"};
+        for (size_t q = 0; q < CA_ARRAY_LEN(quote_marks) && !qlen; q++)
+            if (strncmp(s, quote_marks[q], strlen(quote_marks[q])) == 0)
+                qlen = strlen(quote_marks[q]);
+        char *inner = NULL;
+        if (qlen && s[qlen]) {
+            size_t n = strlen(s + qlen);
+            if (n >= 3 && (memcmp(s + qlen + n - 3, "」", 3) == 0 || memcmp(s + qlen + n - 3, "』", 3) == 0))
+                n -= 3;
+            inner = dup_trim(s + qlen, n);
+            bad |= !inner;
+            it->quote = 1;
+            s = inner ? inner : s;
+        }
         size_t at = 0, nlen = split_name(s, &at);
         if (nlen) {
             it->sender = dup_trim(s, nlen);
@@ -969,13 +987,23 @@ static int parse_shot(const ca_verify *v, const char *text, size_t len, shot *sh
             it->content = ca_strdup(s);
             bad |= block_name && !it->sender;
         }
+        if (it->quote) {
+            /* the quoted name is not the bubble's sender: keep it in the text */
+            ca_free(it->content);
+            ca_free(it->sender);
+            it->content = ca_strdup(s);
+            it->sender = NULL;
+            it->sender_colon = it->sender_known = 0;
+            it->quote_at = nlen ? at : 0;
+        }
+        ca_free(inner);
         if (time_text) {
             it->time_text = time_text;
             it->hint_day = hint_day;
             it->hint_min = hint_min;
             time_text = NULL;
         }
-        if (!it->raw || !it->content || (nlen && !it->sender)) {
+        if (!it->raw || !it->content || (nlen && !it->quote && !it->sender)) {
             bad = 1;
             break;
         }
@@ -1114,7 +1142,7 @@ static int build_runs(aligner *al)
         for (size_t k = 1; k <= MAX_MERGE && i + k <= sh->n; k++) {
             const item *last = &sh->items[i + k - 1];
             if (k > 1 && (last->sender_colon || last->block != sh->items[i].block || last->time_text ||
-                          !run_at(al, i, k - 1)->ok))
+                          last->quote || sh->items[i].quote || !run_at(al, i, k - 1)->ok))
                 break;
             run *r = run_at(al, i, k);
             r->ok = 1;
@@ -1166,6 +1194,8 @@ static double gain_of(aligner *al, size_t i, size_t k, const ca_event *e, const 
     const fstr *a = run_fstr(al, i, k);
     *raw = 0;
     *simp = 0;
+    if (it->quote) /* compared with the quoted message after the alignment */
+        return -INFINITY;
     double best = -INFINITY;
     double s = 0;
     int bits = a->bits;
@@ -1262,8 +1292,9 @@ static int align_window(aligner *al, window *w)
                         how = 1;
                     }
                 }
-                if (i > 0 && dp[ST(i - 1, j, s)] + PEN_ABSENT > best) {
-                    best = dp[ST(i - 1, j, s)] + PEN_ABSENT;
+                double pen_absent = i > 0 && sh->items[i - 1].quote ? 0 : PEN_ABSENT;
+                if (i > 0 && dp[ST(i - 1, j, s)] + pen_absent > best) {
+                    best = dp[ST(i - 1, j, s)] + pen_absent;
                     how = 2;
                 }
                 if (s == 1 && i > 0 && j > 0)
@@ -1516,7 +1547,9 @@ static int make_diff(ca_vline *vl, const char *stext, const fstr *sf, const char
     size_t llen = strlen(ltext);
     int rc = 0;
     while ((i < n || j < m) && rc == 0) {
-        int eq = i < n && j < m && lf->cp[i] == sf->cp[j];
+        /* a match that deleting would not lose waits: deletions stay in
+         * one piece ("@销售部-马骏 马总" against "马总") */
+        int eq = i < n && j < m && lf->cp[i] == sf->cp[j] && LL(i + 1, j) != LL(i, j);
         int del = !eq && i < n && (j == m || LL(i + 1, j) >= LL(i, j + 1));
         /* an insertion after punctuation the screenshot also shows goes
          * after that punctuation */
@@ -1756,6 +1789,59 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             return -1;
         if (it->time_text && !(vl->time_text = ca_strdup(it->time_text)))
             return -1;
+        if (w->match[i] < 0 && it->quote) {
+            /* the quoted message: what the reply above it quotes */
+            const ca_event *reply = NULL;
+            for (size_t l = r->n_lines - 1; l-- > 0 && !reply;)
+                if (r->lines[l].match != NO_EVENT)
+                    reply = ca_import_event(v->imp, r->lines[l].match);
+            size_t target = NO_EVENT;
+            for (size_t x = c->start; reply && reply->reply_to && x < c->end && target == NO_EVENT; x++) {
+                const ca_event *q = ca_import_event(v->imp, x);
+                if (q->id && strcmp(q->id, reply->reply_to) == 0 && q->kind == CA_KIND_MESSAGE)
+                    target = x;
+            }
+            const char *qt = target != NO_EVENT ? ca_verify_event_text(ca_import_event(v->imp, target))
+                             : reply ? reply->quote_text : NULL;
+            if (qt && *qt) {
+                /* compared without the "名字：" the quote shows first */
+                const char *qs = stext + it->quote_at;
+                fstr qf, tf;
+                memset(&qf, 0, sizeof qf);
+                memset(&tf, 0, sizeof tf);
+                if (fold_text(qt, strlen(qt), &al->nm, &qf) < 0 || fold_text(qs, strlen(qs), &al->nm, &tf) < 0) {
+                    fstr_free(&qf);
+                    fstr_free(&tf);
+                    return -1;
+                }
+                double sim = similarity(&tf, &qf, &al->sc);
+                if (sim < 0.999 && sim >= MIN_SIM && make_diff(vl, qs, &tf, qt, &qf) < 0) {
+                    fstr_free(&qf);
+                    fstr_free(&tf);
+                    return -1;
+                }
+                fstr_free(&tf);
+                fstr_free(&qf);
+                vl->match = target;
+                vl->similarity = sim;
+                if (target != NO_EVENT)
+                    vl->match_who = event_who(v, ca_import_event(v->imp, target));
+                vl->status = sim >= 0.999 ? (same_but_space(stext + it->quote_at, qt) ? CA_VLINE_EXACT
+                                                                                        : CA_VLINE_OCR_NOISE)
+                             : sim >= MIN_SIM ? CA_VLINE_ALTERED : CA_VLINE_ABSENT;
+                if (vl->status == CA_VLINE_ALTERED) {
+                    altered++;
+                    quote(q1, sizeof q1, qt);
+                    if (add_evidence(r, "line %ld: the quoted message reads \"%s\" in the log", it->line, q1) < 0)
+                        return -1;
+                }
+                if (vl->status != CA_VLINE_ABSENT) {
+                    i++;
+                    continue;
+                }
+                vl->match = NO_EVENT;
+            }
+        }
         if (w->match[i] < 0) {
             vl->status = CA_VLINE_ABSENT;
             absent++;
@@ -1909,6 +1995,11 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         for (size_t x = c->start; x < r->span_first; x++) {
             const ca_event *q = ca_import_event(v->imp, x);
             if (q->id && strcmp(q->id, e->reply_to) == 0 && q->kind == CA_KIND_MESSAGE) {
+                int shown = 0;
+                for (size_t l2 = 0; l2 < r->n_lines; l2++)
+                    shown |= r->lines[l2].match == x;
+                if (shown)
+                    break;
                 cropped++;
                 fmt_time(q->time_ms, al->tz, tbuf);
                 quote(q1, sizeof q1, ca_verify_event_text(q));
@@ -1925,7 +2016,10 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         while (x > c->start && !alignable(ca_import_event(v->imp, x - 1)))
             x--;
         const ca_event *q = x > c->start ? ca_import_event(v->imp, x - 1) : NULL;
-        if (q && q->kind == CA_KIND_MESSAGE && !same_person(q, fe) && is_question(q->text) &&
+        int shown = 0;
+        for (size_t l = 0; q && l < r->n_lines; l++)
+            shown |= r->lines[l].match == x - 1;
+        if (q && !shown && q->kind == CA_KIND_MESSAGE && !same_person(q, fe) && is_question(q->text) &&
             fe->time_ms - q->time_ms <= (int64_t)CTX_MINUTES * 60000 &&
             (mentions(fe, q) || mentions(q, fe) || fe->time_ms - q->time_ms <= 30 * 60000)) {
             cropped++;

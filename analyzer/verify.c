@@ -1660,11 +1660,24 @@ static const char *const retraction_words[] = {
     "撤回", "更正", "纠正", "说错", "打错", "写错", "发错", "搞错", "弄错", "以此为准",
     "作废", "不是", "不对", "订正", "修正", "收回"};
 
+/* A retraction or correction: one of the words above, where 不是 and 不对
+ * count only as "不是…是…" / "不对，…" and never inside the questions
+ * 是不是 / 对不对. */
 static int has_retraction(const char *t)
 {
-    for (size_t k = 0; t && k < CA_ARRAY_LEN(retraction_words); k++)
-        if (strstr(t, retraction_words[k]))
-            return 1;
+    for (size_t k = 0; t && k < CA_ARRAY_LEN(retraction_words); k++) {
+        const char *w = retraction_words[k];
+        int negation = strcmp(w, "不是") == 0 || strcmp(w, "不对") == 0;
+        for (const char *p = strstr(t, w); p; p = strstr(p + 1, w)) {
+            if (!negation)
+                return 1;
+            size_t off = (size_t)(p - t);
+            if (off >= 3 && (memcmp(p - 3, "是", 3) == 0 || memcmp(p - 3, "对", 3) == 0))
+                continue; /* 是不是 / 对不对 */
+            if (strcmp(w, "不是") == 0 ? strstr(p + 6, "是") != NULL : 1)
+                return 1;
+        }
+    }
     return 0;
 }
 

@@ -1021,7 +1021,17 @@ static int parse_shot(const ca_verify *v, const char *text, size_t len, shot *sh
             it->content = ca_strdup(s + at);
             it->sender_colon = 1;
             it->sender_known = it->sender && known_name(v, it->sender, &nm, &f);
-        } else {
+            if (block_name && it->sender && !it->sender_known && !it->quote) {
+                /* under a name line, "客户验收标准确定：…" is content */
+                ca_free(it->sender);
+                ca_free(it->content);
+                it->sender = NULL;
+                it->content = NULL;
+                it->sender_colon = 0;
+                nlen = 0;
+            }
+        }
+        if (!nlen) {
             it->sender = block_name ? ca_strdup(block_name) : NULL;
             it->sender_known = block_name != NULL;
             it->content = ca_strdup(s);
@@ -1144,6 +1154,7 @@ typedef struct run {        /* screenshot lines i..i+k-1 read as one bubble */
     fstr f;
     char *text;             /* joined by '\n' (owned) */
     int ok;                 /* may be read as one bubble */
+    int unsplit;            /* the first line's "名字：" is not a name anyone knows: kept as text */
 } run;
 
 typedef struct window {
@@ -1189,10 +1200,11 @@ static int build_runs(aligner *al)
             if (k == 1)
                 continue; /* items[i].fc is used directly */
             ca_buf b = CA_BUF_INIT;
+            r->unsplit = sh->items[i].sender_colon && !sh->items[i].sender_known;
             for (size_t t = 0; t < k; t++) {
                 if (t)
                     ca_buf_putc(&b, '\n');
-                ca_buf_puts(&b, sh->items[i + t].content);
+                ca_buf_puts(&b, t == 0 && r->unsplit ? sh->items[i].raw : sh->items[i + t].content);
             }
             r->text = ca_buf_detach(&b);
             if (!r->text || fold_text(r->text, strlen(r->text), &al->nm, &r->f) < 0)
@@ -1253,7 +1265,7 @@ static double gain_of(aligner *al, size_t i, size_t k, const ca_event *e, const 
     double need = shorter <= 3 ? 1.0 : k > 1 ? 0.7 : MIN_SIM;
     if (s >= need - 1e-9) {
         best = 2 * s - 1;
-        if (it->sender && !sender_matches(al->v, it->sender, e, &al->nm))
+        if (it->sender && !(k > 1 && run_at(al, i, k)->unsplit) && !sender_matches(al->v, it->sender, e, &al->nm))
             best += PEN_SENDER;
         *simp = s;
     }
@@ -1830,14 +1842,14 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         const item *it = &sh->items[i];
         ca_vline *vl = &r->lines[r->n_lines++];
         size_t k = w->match[i] >= 0 ? (size_t)w->runlen[i] : 1;
-        int raw = w->match[i] >= 0 && w->use_raw[i];
+        int raw = w->match[i] >= 0 && (w->use_raw[i] || (k > 1 && run_at(al, i, k)->unsplit));
         vl->line = it->line;
         vl->line_end = sh->items[i + k - 1].line;
         vl->match = NO_EVENT;
         if (!raw && it->sender && !(vl->sender = ca_strdup(it->sender)))
             return -1;
-        const char *stext = raw ? it->raw : k == 1 ? it->content : run_at(al, i, k)->text;
-        const fstr *sf = raw ? &it->fr : run_fstr(al, i, k);
+        const char *stext = k > 1 ? run_at(al, i, k)->text : raw ? it->raw : it->content;
+        const fstr *sf = k > 1 ? run_fstr(al, i, k) : raw ? &it->fr : &it->fc;
         if (!(vl->text = ca_strdup(stext)))
             return -1;
         if (it->time_text && !(vl->time_text = ca_strdup(it->time_text)))

@@ -1057,6 +1057,12 @@ static int parse_shot(const ca_verify *v, const char *text, size_t len, shot *sh
             bad = 1;
             break;
         }
+        if (it->sender && (strcmp(it->sender, "我") == 0 || strcasecmp(it->sender, "me") == 0)) {
+            /* the phone's owner: not a name the logs can check */
+            ca_free(it->sender);
+            it->sender = NULL;
+            it->sender_known = 1;
+        }
         if (fold_text(it->content, strlen(it->content), &nm, &it->fc) < 0 ||
             (it->sender_colon && fold_text(it->raw, strlen(it->raw), &nm, &it->fr) < 0))
             bad = 1;

@@ -1960,7 +1960,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             quote(q1, sizeof q1, ltext);
             if (add_evidence(r, "line %ld: the log has \"%s\" from %s (%s, message %s), the screenshot "
                                 "shows it from %s", it->line, q1, event_who(v, e), tbuf,
-                             e->id ? e->id : "-", vl->sender) < 0)
+                             e->id ? e->id : "(no id)", vl->sender) < 0)
                 return -1;
         } else if (vl->status == CA_VLINE_ALTERED) {
             altered++;
@@ -1986,7 +1986,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             else
                 snprintf(what, sizeof what, "the log has \"%s\" where the screenshot has \"%s\"", q1, q2);
             if (bad || add_evidence(r, "line %ld: altered: %s (log message %s, %s, %s)", it->line, what,
-                                    e->id ? e->id : "-", tbuf, event_who(v, e)) < 0)
+                                    e->id ? e->id : "(no id)", tbuf, event_who(v, e)) < 0)
                 return -1;
         }
         i += k;
@@ -2045,7 +2045,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             fmt_time(e->time_ms, al->tz, tbuf);
             quote(q1, sizeof q1, ca_verify_event_text(e));
             if (add_evidence(r, "omitted: message %s (%s, %s) \"%s\" lies inside the span but is not in "
-                                "the screenshot", e->id ? e->id : "-", tbuf, event_who(v, e), q1) < 0) {
+                                "the screenshot", e->id ? e->id : "(no id)", tbuf, event_who(v, e), q1) < 0) {
                 ca_free(used);
                 return -1;
             }
@@ -2099,7 +2099,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
             quote(q1, sizeof q1, q->text);
             if (add_context(r, v, x - 1, "before", "question", 1, NO_EVENT) < 0 ||
                 add_evidence(r, "cropped: the screenshot starts with an answer; the question it answers, "
-                                "message %s (%s, %s) \"%s\", is left out", q->id ? q->id : "-", tbuf,
+                                "message %s (%s, %s) \"%s\", is left out", q->id ? q->id : "(no id)", tbuf,
                              event_who(v, q), q1) < 0)
                 return -1;
         }
@@ -2129,7 +2129,7 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
         if (add_context(r, v, x, "after", why, 1, NO_EVENT) < 0 ||
             add_evidence(r, "cropped: right after the span %s %s (%s, message %s): \"%s\"", event_who(v, a),
                          a->kind == CA_KIND_RECALL ? "recalled a message" : "corrected or retracted",
-                         tbuf, a->id ? a->id : "-", q1) < 0)
+                         tbuf, a->id ? a->id : "(no id)", q1) < 0)
             return -1;
     }
     /* the verdict and how sure it is */
@@ -2416,7 +2416,7 @@ int ca_vresult_text(ca_buf *b, const ca_vresult *r, const ca_import *imp, int tz
         fmt_time(e->time_ms, tz, tb);
         ca_buf_printf(b, "  %-6s %-13s %s message %s, %s, %s: ", "", "",
                       vl->status == CA_VLINE_EXACT || vl->status == CA_VLINE_OCR_NOISE ? "=" : "≠",
-                      e->id ? e->id : "-", tb, vl->match_who ? vl->match_who : "");
+                      e->id ? e->id : "(no id)", tb, vl->match_who ? vl->match_who : "");
         put_oneline(b, ca_verify_event_text(e));
         ca_buf_putc(b, '\n');
         if (vl->n_diff) {
@@ -2438,7 +2438,7 @@ int ca_vresult_text(ca_buf *b, const ca_vresult *r, const ca_import *imp, int tz
             const ca_event *e = ca_import_event(imp, c->event);
             fmt_time(e->time_ms, tz, tb);
             ca_buf_printf(b, "  %-7s %-11s%s message %s, %s, %s: ", c->position, c->reason,
-                          c->counts ? "" : " (media)", e->id ? e->id : "-", tb, c->who ? c->who : "");
+                          c->counts ? "" : " (media)", e->id ? e->id : "(no id)", tb, c->who ? c->who : "");
             put_oneline(b, ca_verify_event_text(e));
             ca_buf_putc(b, '\n');
         }

@@ -49,7 +49,7 @@ static void log_cell(ca_buf *b, const ca_event *e, const char *who, int tz)
     ca_buf_puts(b, " · ");
     when(b, e->time_ms, tz);
     ca_buf_puts(b, " · message ");
-    text(b, e->id ? e->id : "-");
+    text(b, e->id ? e->id : "(no id)");
     ca_buf_puts(b, "</div>");
 }
 

@@ -2102,6 +2102,18 @@ static int fill_result(aligner *al, const window *w, ca_vresult *r)
                                 "message %s (%s, %s) \"%s\", is left out", q->id ? q->id : "(no id)", tbuf,
                              event_who(v, q), q1) < 0)
                 return -1;
+        } else if (q && !shown && q->kind == CA_KIND_MESSAGE && !same_person(q, fe) &&
+                   fe->time_ms - q->time_ms <= 30 * 60000 && q->text && (mentions(q, fe) || mentions(fe, q))) {
+            /* the message the first line answers: it @mentions the first
+             * sender, or the first line @mentions its sender (an insult
+             * cropped above the apology it drew) */
+            cropped++;
+            fmt_time(q->time_ms, al->tz, tbuf);
+            quote(q1, sizeof q1, q->text);
+            if (add_context(r, v, x - 1, "before", "answered", 1, NO_EVENT) < 0 ||
+                add_evidence(r, "cropped: the message the screenshot's first line answers, message %s (%s, %s) "
+                                "\"%s\", is left out", q->id ? q->id : "(no id)", tbuf, event_who(v, q), q1) < 0)
+                return -1;
         }
     }
     for (size_t x = r->span_last + 1, seen = 0; x < c->end && seen < CTX_AFTER_EVENTS; x++) {

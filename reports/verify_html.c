@@ -58,7 +58,8 @@ static void context_row(ca_buf *b, const ca_vcontext *c, const ca_import *imp, i
     const ca_event *e = ca_import_event(imp, c->event);
     static const struct { const char *reason, *label; } labels[] = {
         {"omitted", "omitted from the screenshot"}, {"recall", "recall left out"},
-        {"correction", "correction left out"}, {"question", "question left out"}};
+        {"correction", "correction left out"}, {"question", "question left out"},
+        {"answered", "the message answered, left out"}};
     const char *label = c->reason;
     for (size_t k = 0; k < CA_ARRAY_LEN(labels); k++)
         if (strcmp(labels[k].reason, c->reason) == 0)

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "buf.h"
+#include "charset.h"
 #include "config.h"
 #include "convkind.h"
 #include "diag.h"
@@ -28,6 +29,7 @@
 #include "rule.h"
 #include "run.h"
 #include "timeparse.h"
+#include "verify.h"
 #include "walk.h"
 
 enum { EXIT_OK = 0, EXIT_USAGE = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3, EXIT_PARTIAL = 4 };
@@ -554,6 +556,186 @@ static void show_progress(void *ud, uint64_t input_done, size_t events)
             done / 1e6, (double)p->total / 1e6, events, rate, eta);
 }
 
+/* ------------------------------------------- screenshots (--screenshot) */
+
+/* The finding a doctored or selective screenshot gives (SPEC §6.3); not in
+ * the rule table: it comes from the verifier, not from a pass over a
+ * conversation. */
+static const ca_rule tamper_rule = {.id = "redline.tamper", .clause = "4.2.5.3",
+                                    .penalty_class = "redline", .severity = CA_SEV_CRITICAL};
+
+typedef struct shot_job {
+    const char *path;
+    char *text;
+    size_t len;
+    ca_vresult *res;
+    char *name;          /* "verify-<base>" (unique in the run) */
+} shot_job;
+
+/* Reads every screenshot before any work, so a missing file stops the run
+ * with exit status 1.  Returns the jobs or NULL (message printed). */
+static shot_job *read_screenshots(const ca_run_opts *o, int *failed)
+{
+    *failed = 0;
+    if (!o->n_screenshots)
+        return NULL;
+    shot_job *jobs = ca_calloc(o->n_screenshots, sizeof *jobs);
+    if (!jobs) {
+        *failed = EXIT_INTERNAL;
+        return NULL;
+    }
+    for (size_t k = 0; k < o->n_screenshots && !*failed; k++) {
+        jobs[k].path = o->screenshots[k];
+        if (!(jobs[k].text = ca_read_text(jobs[k].path, &jobs[k].len))) {
+            fprintf(stderr, "chataudit: %s: cannot read the screenshot: %s\n", jobs[k].path, strerror(errno));
+            *failed = EXIT_USAGE;
+        }
+        const char *base = strrchr(jobs[k].path, '/');
+        base = base ? base + 1 : jobs[k].path;
+        size_t n = strlen(base);
+        if (n > 4 && strcmp(base + n - 4, ".txt") == 0)
+            n -= 4;
+        ca_buf b = CA_BUF_INIT;
+        ca_buf_puts(&b, "verify-");
+        ca_buf_put(&b, base, n);
+        for (size_t j = 0, dup = 1; j < k; j++)
+            if (jobs[j].name && strcmp(jobs[j].name, ca_buf_cstr(&b)) == 0) {
+                ca_buf_reset(&b);
+                ca_buf_puts(&b, "verify-");
+                ca_buf_put(&b, base, n);
+                ca_buf_printf(&b, "-%zu", ++dup);
+                j = (size_t)-1;
+            }
+        if (!(jobs[k].name = ca_buf_detach(&b)))
+            *failed = EXIT_INTERNAL;
+    }
+    return jobs;
+}
+
+static void free_screenshots(shot_job *jobs, size_t n)
+{
+    for (size_t k = 0; jobs && k < n; k++) {
+        ca_free(jobs[k].text);
+        ca_free(jobs[k].name);
+        ca_vresult_free(jobs[k].res);
+    }
+    ca_free(jobs);
+}
+
+/* Verifies each screenshot against the import and adds a redline.tamper
+ * finding against the accused: person for an altered, fabricated or
+ * selective one, timed at the first message it matched (or the date: day).
+ * 0, or -1 on out of memory. */
+static int verify_screenshots(shot_job *jobs, size_t n, const ca_config *cfg, const ca_import *imp,
+                              const ca_conv *convs, size_t n_convs, const ca_event *const *evs,
+                              ca_findings *all, ca_diag *diag, int quiet)
+{
+    if (!n)
+        return 0;
+    ca_verify *v = ca_verify_new(cfg, imp);
+    if (!v)
+        return -1;
+    int rc = 0;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        const char *err = NULL;
+        ca_status st = ca_verify_screenshot(v, jobs[k].path, jobs[k].text, jobs[k].len, &jobs[k].res, &err);
+        if (st == CA_FAILED) {
+            ca_diag_add(diag, CA_DIAG_ERROR, jobs[k].path, 0, "%s", err);
+            continue;
+        }
+        if (st != CA_OK) {
+            rc = -1;
+            break;
+        }
+        const ca_vresult *r = jobs[k].res;
+        if (!quiet)
+            fprintf(stderr, "chataudit: %s: %s (confidence %.2f); %s.html\n", jobs[k].path,
+                    ca_verdict_name(r->verdict), r->confidence, jobs[k].name);
+        if (r->verdict != CA_VERDICT_ALTERED && r->verdict != CA_VERDICT_FABRICATED &&
+            r->verdict != CA_VERDICT_SELECTIVE)
+            continue;
+        /* the accused: a roster id, else a name the roster resolves */
+        const char *person = r->accused;
+        if (person && !ca_roster_by_id(cfg->roster, person)) {
+            const ca_employee *e = ca_roster_resolve(cfg->roster, r->platform, NULL, person);
+            if (e)
+                person = e->id;
+        }
+        if (!person)
+            ca_diag_add(diag, CA_DIAG_WARN, jobs[k].path, 0,
+                        "no accused: header line; the redline.tamper finding names no person");
+        const ca_conv *conv = NULL;
+        size_t ei = (size_t)-1;
+        if (r->span_first != (size_t)-1)
+            for (size_t c = 0; c < n_convs && !conv; c++) {
+                size_t start = (size_t)(convs[c].events - evs);
+                if (r->span_first >= start && r->span_first < start + convs[c].n_events) {
+                    conv = &convs[c];
+                    ei = r->span_first - start;
+                }
+            }
+        ca_conv none;
+        memset(&none, 0, sizeof none);
+        ca_rule_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.cfg = cfg;
+        ctx.conv = conv ? conv : &none;
+        ctx.out = all;
+        const ca_event *e = conv ? conv->events[ei] : NULL;
+        const char *ev_text = e ? ca_verify_event_text(e) : NULL;
+        if (ca_rule_report(&ctx, &tamper_rule, conv ? ei : (size_t)-1, person ? person : "",
+                           ev_text, ev_text ? strlen(ev_text) : 0, 0, 0,
+                           "screenshot %s is %s (confidence %.2f): %s — see %s.html", jobs[k].path,
+                           ca_verdict_name(r->verdict), r->confidence,
+                           r->n_evidence ? r->evidence[0] : "", jobs[k].name) < 0) {
+            rc = -1;
+            break;
+        }
+        ca_finding *fd = &all->items[all->n - 1];
+        if (!person)
+            fd->person_id = NULL;
+        if (!conv) {
+            /* no message matched: the date: day, at midnight company time */
+            fd->conv = NULL;
+            fd->time_ms = r->date_day >= 0 ? (r->date_day * 86400 - (int64_t)cfg->tz_offset_min * 60) * 1000 : 0;
+        }
+    }
+    ca_verify_free(v);
+    return rc;
+}
+
+/* Writes verify-<name>.html and .json for each verified screenshot. */
+static int write_screenshots(const shot_job *jobs, size_t n, const char *outdir, const ca_import *imp, int tz)
+{
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!jobs[k].res)
+            continue;
+        static const struct {
+            const char *ext;
+            int (*write)(ca_buf *, const ca_vresult *, const ca_import *, int);
+        } kinds[] = {{"html", ca_vresult_html}, {"json", ca_vresult_json}};
+        for (size_t t = 0; t < CA_ARRAY_LEN(kinds); t++) {
+            ca_buf p = CA_BUF_INIT, body = CA_BUF_INIT;
+            ca_buf_printf(&p, "%s/%s.%s", outdir, jobs[k].name, kinds[t].ext);
+            char *tmp = NULL;
+            FILE *f = NULL;
+            if (p.oom || kinds[t].write(&body, jobs[k].res, imp, tz) != 0 ||
+                !(f = ca_outfile_open(ca_buf_cstr(&p), &tmp)) ||
+                fwrite(body.data, 1, body.len, f) != body.len) {
+                if (f)
+                    ca_outfile_abort(f, tmp);
+                rc = -1;
+            } else if (ca_outfile_commit(f, tmp, ca_buf_cstr(&p)) != 0) {
+                rc = -1;
+            }
+            ca_buf_free(&p);
+            ca_buf_free(&body);
+        }
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------------ run */
 
 static int online_cpus(void)
@@ -662,6 +844,7 @@ int ca_run(const ca_run_opts *o)
     ca_findings_init(&all);
     char *outdir = NULL;
     ca_penalties *pen = NULL;
+    shot_job *shots = NULL; /* --screenshot */
     if (!diag)
         return EXIT_INTERNAL;
 
@@ -674,6 +857,12 @@ int ca_run(const ca_run_opts *o)
     if (st != CA_OK) {
         ca_diag_print(diag, stderr, CA_DIAG_WARN);
         rc = st == CA_FATAL ? EXIT_INTERNAL : EXIT_USAGE;
+        goto out;
+    }
+    int shots_failed;
+    shots = read_screenshots(o, &shots_failed);
+    if (shots_failed) {
+        rc = shots_failed;
         goto out;
     }
     int64_t pstart = 0, pend = 0;
@@ -846,6 +1035,10 @@ int ca_run(const ca_run_opts *o)
     }
     if (rc != EXIT_OK)
         goto out;
+    if (verify_screenshots(shots, o->n_screenshots, &cfg, imp, convs, n_convs, evs, &all, diag, o->quiet) < 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     ca_findings_finalize(&all);
 
     /* 5. reports */
@@ -886,6 +1079,8 @@ int ca_run(const ca_run_opts *o)
             rc = EXIT_INTERNAL;
         ca_buf_free(&p);
     }
+    if (write_screenshots(shots, o->n_screenshots, outdir, imp, cfg.tz_offset_min) != 0)
+        rc = EXIT_INTERNAL;
     if (o->events) {
         ca_buf p = CA_BUF_INIT;
         ca_buf_printf(&p, "%s/events.ndjson", outdir);
@@ -932,6 +1127,13 @@ int ca_run(const ca_run_opts *o)
                 sep = ", ";
             }
         }
+        size_t n_tamper = 0; /* --screenshot findings are not in the rule table */
+        for (size_t i = 0; i < all.n; i++)
+            n_tamper += all.items[i].rule == tamper_rule.id;
+        if (n_tamper) {
+            fprintf(stderr, "%s%s %zu", sep, tamper_rule.id, n_tamper);
+            sep = ", ";
+        }
         fprintf(stderr, "%s; %.1f s; reports in %s\n", *sep == ',' ? ")" : "",
                 now_seconds() - t0, outdir);
     }
@@ -939,6 +1141,7 @@ int ca_run(const ca_run_opts *o)
         rc = EXIT_PARTIAL;
 out:
     ca_penalties_free(pen);
+    free_screenshots(shots, o->n_screenshots);
     ca_findings_free(&all);
     if (workers)
         for (int k = 0; k < jobs; k++)

@@ -19,6 +19,11 @@ typedef struct ca_run_opts {
     const char *ledger;        /* --ledger FILE, NULL: [files] ledger of the config */
     int no_ledger;             /* --no-ledger: this month's findings only, nothing kept */
     const char *email;         /* --email FILE.eml or NULL */
+    /* --screenshot FILE (repeatable): verified against the import (SPEC
+     * §8); verify-<name>.html/.json in OUTDIR, and a redline.tamper
+     * finding when a screenshot is altered, fabricated or selective */
+    const char *const *screenshots;
+    size_t n_screenshots;
 } ca_run_opts;
 
 /* Runs the audit; returns the exit status of SPEC §2 (0, 1, 2, 3, 4). */

@@ -10,6 +10,12 @@
 #   import    chataudit import -o /dev/null corpus.zip
 #   run-j1    chataudit run -c samples/config -j 1 corpus.zip (reports in build/bench/run)
 #   run-jN    the same with -j N (default 2)
+#   verify    chataudit verify -c samples/config SCREENSHOT corpus.zip: a
+#             screenshot of three consecutive text messages of one group of
+#             the corpus, one word added (verdict altered); after the table a
+#             line gives the time verify took after the import (building the
+#             signature index + the search), the figure SPEC §8 / issue 7
+#             bound to one second
 # and prints for each the wall time, messages/s, MB/s of the zip and of the
 # CSV it holds, peak RSS, and the ratio to the baseline.
 #
@@ -132,6 +138,15 @@ measure import "$bin" import -o /dev/null --quiet "$corpus"
 rundir=$benchdir/run
 measure run-j1 "$bin" run -c "$root/samples/config" -o "$rundir" -j 1 --quiet "$corpus"
 measure "run-j${threads:-2}" "$bin" run -c "$root/samples/config" -o "$rundir" -j "${threads:-2}" --quiet "$corpus"
+# screenshot verification: the middle three plain text messages of a
+# MemoTrace group (NickName：StrContent), a 不 added to the second
+shot=$benchdir/screenshot.txt
+entry=$(unzip -Z1 "$corpus" | grep '^memotrace/' | sed -n '1,40p' | tail -n 1)
+unzip -p "$corpus" "$entry" | awk -F, 'NR > 1 && NF == 12 && $3 == 1 && substr($8, 1, 1) != "\"" &&
+    length($8) > 30 { row[n++] = $11 "：" $8 }
+    END { for (i = int(n / 2); i < int(n / 2) + 3 && i < n; i++) print row[i] }' |
+    sed '2s/，/，不/' >"$shot"
+measure verify "$bin" verify -c "$root/samples/config" "$shot" "$corpus"
 
 printf '\ncorpus %s: %d messages, %.1f MB zip, %.1f MB CSV%s\n\n' "$corpus" "$n" \
     "$(awk -v b="$zip_bytes" 'BEGIN { print b / 1e6 }')" \
@@ -165,4 +180,7 @@ if [ "$fail" = 1 ]; then
     done
     exit 1
 fi
+verify_times=$(sed -n 's/.*events searched, \(index .*\)$/\1/p' "$benchdir/verify.log")
+printf '\nverify after the import: %s (%s)\n' "${verify_times:-n/a}" \
+    "$(sed -n 's/^.*: \([a-z-]*\); [0-9]* events searched.*$/verdict \1/p' "$benchdir/verify.log")"
 rm -f "$benchdir/unzip.log" "$benchdir/chataudit.log"

@@ -16,7 +16,9 @@
 #include "ledger.h"
 #include "run.h"
 
-#define LEDGER_SCHEMA_VERSION 1
+/* 1: the first schema; 2: reviews keep the sanction a confirmation
+ * confirmed (column added to a version-1 ledger on its next write) */
+#define LEDGER_SCHEMA_VERSION 2
 
 struct ca_ledger {
     sqlite3 *db;
@@ -45,7 +47,7 @@ static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS reviews("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, finding_id TEXT NOT NULL,"
     " decision TEXT NOT NULL CHECK(decision IN ('confirmed','dismissed')),"
-    " reason TEXT NOT NULL, time TEXT NOT NULL);"
+    " reason TEXT NOT NULL, time TEXT NOT NULL, sanction TEXT);"
     "CREATE INDEX IF NOT EXISTS reviews_finding ON reviews(finding_id);"
     "CREATE TABLE IF NOT EXISTS adjustments("
     " id INTEGER PRIMARY KEY AUTOINCREMENT, incident_id TEXT NOT NULL, person_id TEXT NOT NULL,"
@@ -165,8 +167,10 @@ ca_status ca_ledger_begin(ca_ledger *l)
         return CA_FAILED;
     }
     char *err = NULL;
-    if (sqlite3_exec(l->db, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
-        sqlite3_exec(l->db, "PRAGMA user_version=1", NULL, NULL, &err) != SQLITE_OK) {
+    int migrate = v == 1 && sqlite3_exec(l->db, "ALTER TABLE reviews ADD COLUMN sanction TEXT",
+                                         NULL, NULL, &err) != SQLITE_OK;
+    if (migrate || sqlite3_exec(l->db, schema_sql, NULL, NULL, &err) != SQLITE_OK ||
+        sqlite3_exec(l->db, "PRAGMA user_version=2", NULL, NULL, &err) != SQLITE_OK) {
         fprintf(stderr, "chataudit: %s: ledger: cannot create its tables: %s\n", name_of(l),
                 err ? err : "unknown error");
         sqlite3_free(err);
@@ -333,10 +337,10 @@ int ca_ledger_delete_period(ca_ledger *l, const char *period)
 }
 
 int ca_ledger_add_review(ca_ledger *l, const char *finding_id, ca_review decision,
-                         const char *reason)
+                         const char *reason, const char *sanction)
 {
-    sqlite3_stmt *st = prepare(l, "INSERT INTO reviews(finding_id,decision,reason,time) "
-                                  "VALUES(?,?,?,?)");
+    sqlite3_stmt *st = prepare(l, "INSERT INTO reviews(finding_id,decision,reason,time,sanction) "
+                                  "VALUES(?,?,?,?,?)");
     if (!st)
         return -1;
     char now[32];
@@ -345,6 +349,10 @@ int ca_ledger_add_review(ca_ledger *l, const char *finding_id, ca_review decisio
     bind_text(st, 2, decision == CA_REVIEW_CONFIRMED ? "confirmed" : "dismissed");
     bind_text(st, 3, reason);
     bind_text(st, 4, now);
+    if (decision == CA_REVIEW_CONFIRMED && sanction)
+        bind_text(st, 5, sanction);
+    else
+        sqlite3_bind_null(st, 5);
     return step_done(l, st, "cannot record the review");
 }
 
@@ -389,6 +397,8 @@ static int load_findings(ca_ledger *l, ca_penalties *p)
         l, "SELECT f.period,f.id,f.rule,f.class,f.person_id,f.person_name,f.department,f.level,"
            "f.platform,f.conv_id,f.conv_name,f.time_ms,f.message_id,f.evidence,f.src,"
            "(SELECT r.decision||char(9)||r.reason FROM reviews r WHERE r.finding_id=f.id "
+           " ORDER BY r.id DESC LIMIT 1),"
+           "(SELECT r.sanction FROM reviews r WHERE r.finding_id=f.id "
            " ORDER BY r.id DESC LIMIT 1) FROM findings f");
     if (!st)
         return -1;
@@ -415,6 +425,7 @@ static int load_findings(ca_ledger *l, ca_penalties *p)
         if (rv) {
             f.review = ca_starts_with(rv, "confirmed\t") ? CA_REVIEW_CONFIRMED : CA_REVIEW_DISMISSED;
             f.review_reason = strchr(rv, '\t') + 1;
+            f.review_sanction = col(st, 16);
         }
         if (ca_penalties_add_finding(p, &f) < 0) {
             sqlite3_finalize(st);

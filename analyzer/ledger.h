@@ -68,9 +68,11 @@ int ca_ledger_replace_period(ca_ledger *l, const char *period, const ca_lfinding
 /* Removes a period's findings and totals (undo).  1 when the period was
  * not in the ledger, 0 when removed, -1 on error (printed). */
 int ca_ledger_delete_period(ca_ledger *l, const char *period);
-/* Records a review of a finding.  0 / -1. */
+/* Records a review of a finding; a confirmation keeps the sanction it
+ * confirms (a later renumbering to another sanction makes the incident a
+ * proposal again).  0 / -1. */
 int ca_ledger_add_review(ca_ledger *l, const char *finding_id, ca_review decision,
-                         const char *reason);
+                         const char *reason, const char *sanction);
 /* Records an adjustment of an incident.  0 / -1. */
 int ca_ledger_add_adjustment(ca_ledger *l, const char *incident_id, const char *person_id,
                              int points, const char *reason);

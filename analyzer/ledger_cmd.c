@@ -372,7 +372,7 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
     int whole = id[0] == 'I' && strcmp(in->id, id) == 0;
     for (size_t k = 0; k < in->n && rc == EXIT_OK; k++) {
         const ca_lfinding *f = &p->findings[in->first + k];
-        if ((whole || strcmp(f->id, id) == 0) && ca_ledger_add_review(x->l, f->id, d, a->reason) < 0)
+        if ((whole || strcmp(f->id, id) == 0) && ca_ledger_add_review(x->l, f->id, d, a->reason, in->sanction) < 0)
             rc = EXIT_INTERNAL;
     }
     char incident[18], person[256];

@@ -63,7 +63,8 @@ static void free_finding(ca_lfinding *f)
 {
     const char **s[] = {&f->id, &f->period, &f->rule, &f->pclass, &f->person_id, &f->person_name,
                   &f->department, &f->level, &f->platform, &f->conv_id, &f->conv_name,
-                  &f->message_id, &f->evidence, &f->src, &f->review_reason};
+                  &f->message_id, &f->evidence, &f->src, &f->review_reason,
+                  &f->review_sanction};
     for (size_t i = 0; i < CA_ARRAY_LEN(s); i++)
         free_str(*s[i]);
 }
@@ -139,6 +140,7 @@ int ca_penalties_add_finding(ca_penalties *p, const ca_lfinding *f)
     d->evidence = dup0(f->evidence, &oom);
     d->src = dup0(f->src, &oom);
     d->review_reason = dup0(f->review_reason, &oom);
+    d->review_sanction = dup0(f->review_sanction, &oom);
     if (oom || !d->id || !d->period || !d->rule || !d->pclass || !d->person_id) {
         free_finding(d);
         return -1;
@@ -203,12 +205,18 @@ int ca_penalties_set_context(ca_penalties *p, const char *period, const char *le
 
 /* ------------------------------------------------------------ compute */
 
-/* Findings in merge order: person, rule, conversation, period, time, id. */
+/* Findings in merge order: person, class, conversation, period, time, id.
+ * An incident is one offence: findings of the same person and penalty
+ * class in one conversation, each within merge_minutes of the previous.
+ * SPEC §7 says "same rule"; by class is what the policy means by an
+ * offence — one message that is both abuse and violence, or a rant that
+ * mixes them, is one red-line offence, not offences 1 and 2 (which would
+ * propose termination for a single message). */
 static int cmp_merge(const void *pa, const void *pb)
 {
     const ca_lfinding *a = pa, *b = pb;
     int c;
-    if ((c = strcmp(a->person_id, b->person_id)) || (c = strcmp(a->rule, b->rule)) ||
+    if ((c = strcmp(a->person_id, b->person_id)) || (c = strcmp(a->pclass, b->pclass)) ||
         (c = ca_strcmp0(a->platform, b->platform)) || (c = ca_strcmp0(a->conv_id, b->conv_id)) ||
         (c = strcmp(a->period, b->period)))
         return c;
@@ -243,7 +251,7 @@ static int cmp_by_id(const void *pa, const void *pb, void *ctx)
 
 static int same_incident(const ca_lfinding *a, const ca_lfinding *b, int64_t merge_ms)
 {
-    return strcmp(a->person_id, b->person_id) == 0 && strcmp(a->rule, b->rule) == 0 &&
+    return strcmp(a->person_id, b->person_id) == 0 && strcmp(a->pclass, b->pclass) == 0 &&
            ca_strcmp0(a->platform, b->platform) == 0 && ca_strcmp0(a->conv_id, b->conv_id) == 0 &&
            strcmp(a->period, b->period) == 0 && b->time_ms - a->time_ms <= merge_ms;
 }
@@ -304,6 +312,24 @@ static void set_sanction(ca_incident *in, const ca_lfinding *fs, const ca_policy
     }
     if (!in->sanction)
         in->sanction = "";
+}
+
+/* A confirmation confirms an outcome: when renumbering (an earlier month
+ * run later, a dismissal, an undo) gives the incident another sanction
+ * than the one confirmed, it is a proposal again (content and reply
+ * outcomes apply without review).  Reviews recorded without the sanction
+ * keep confirming. */
+static void unconfirm_if_sanction_changed(ca_incident *in, const ca_lfinding *fs)
+{
+    if (in->status != CA_INC_CONFIRMED)
+        return;
+    for (size_t k = 0; k < in->n; k++) {
+        const ca_lfinding *f = &fs[in->first + k];
+        if (f->review == CA_REVIEW_CONFIRMED &&
+            (!f->review_sanction || strcmp(f->review_sanction, in->sanction) == 0))
+            return;
+    }
+    in->status = strcmp(in->pclass, "redline") == 0 ? CA_INC_PROPOSED : CA_INC_APPLIED;
 }
 
 /* The id of an incident whose first finding is finding_id. */
@@ -391,6 +417,7 @@ int ca_penalties_compute(ca_penalties *p, const ca_policy *pol)
             no = 0;
         inc[j].offence_no = inc[j].status == CA_INC_DISMISSED ? 0 : ++no;
         set_sanction(&inc[j], p->findings, pol, p);
+        unconfirm_if_sanction_changed(&inc[j], p->findings);
         for (size_t m = 0; m < inc[j].n; m++)
             p->findings[inc[j].first + m].incident = j;
     }

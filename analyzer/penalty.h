@@ -30,6 +30,8 @@ typedef struct ca_lfinding {
     const char *message_id, *evidence, *src;
     ca_review review;         /* the latest review of this finding */
     const char *review_reason;      /* NULL without a review */
+    const char *review_sanction;    /* the sanction a confirmation confirmed; NULL for a
+                                     * review recorded before reviews kept it */
     size_t incident;          /* index into incidents, set by compute */
 } ca_lfinding;
 

@@ -321,6 +321,40 @@ TEST(review_and_undo_change_the_next_report)
     cleanup();
 }
 
+/* A confirmation confirms an outcome: November's red line confirmed as a
+ * first offence (a warning) becomes a proposal again when October, run
+ * afterwards, makes it a second offence (termination). */
+TEST(confirmation_does_not_carry_over_to_a_harsher_sanction)
+{
+    fresh_dir();
+    CHECK_INT(run_month(NOV_IN, "nov", NULL), 0);
+    char *nov = query1("SELECT id FROM incidents WHERE period='2026-11' AND person_id='E3002' "
+                       "AND class='redline'");
+    const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
+    CHECK_INT(sh("cd '%s' && '%s' %s review %s --confirm --reason ok >/dev/null 2>&1", dir,
+                 CA_BINARY, L, nov), 0);
+    char q[256];
+    snprintf(q, sizeof q, "SELECT status FROM incidents WHERE id='%s'", nov);
+    char *st = query1(q);
+    CHECK_STR(st, "confirmed");
+    free(st);
+    CHECK_INT(run_month(OCT_IN, "oct", NULL), 0);
+    snprintf(q, sizeof q, "SELECT offence_no||' '||status||' '||sanction FROM incidents "
+             "WHERE id='%s'", nov);
+    st = query1(q);
+    CHECK_STR(st, "2 proposed 解除劳动合同+报送当地治安机关");
+    free(st);
+    /* confirming the new outcome confirms it */
+    CHECK_INT(sh("cd '%s' && '%s' %s review %s --confirm --reason ok2 >/dev/null 2>&1", dir,
+                 CA_BINARY, L, nov), 0);
+    snprintf(q, sizeof q, "SELECT status FROM incidents WHERE id='%s'", nov);
+    st = query1(q);
+    CHECK_STR(st, "confirmed");
+    free(st);
+    free(nov);
+    cleanup();
+}
+
 /* The killed run must leave the ledger as before (any point before the
  * commit) or as after (once committed); a re-run then gives exactly the
  * ledger and reports of an uninterrupted run. */
@@ -581,7 +615,7 @@ TEST(ledger_from_a_newer_chataudit_is_refused_by_every_command)
     snprintf(path, sizeof path, "%s/ledger.db", dir);
     sqlite3 *db;
     CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version=2; ALTER TABLE findings RENAME COLUMN "
+    CHECK_INT(sqlite3_exec(db, "PRAGMA user_version=3; ALTER TABLE findings RENAME COLUMN "
                                "evidence TO evidence_v2", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     const char *L = "ledger -c '" CONFIG "' --ledger ledger.db";
@@ -631,7 +665,7 @@ TEST(show_and_list_print_no_terminal_control_sequences_from_chat_text)
     CHECK(l != NULL);
     CHECK_INT(ca_ledger_begin(l), CA_OK);
     CHECK_INT(ca_ledger_replace_period(l, "2026-11", &f, 1, 10, 1), 0);
-    CHECK_INT(ca_ledger_add_review(l, f.id, CA_REVIEW_CONFIRMED, "ok\x1b[2J"), 0);
+    CHECK_INT(ca_ledger_add_review(l, f.id, CA_REVIEW_CONFIRMED, "ok\x1b[2J", NULL), 0);
     ca_penalties *p = ca_ledger_recompute(l, &pol, "2026-11", 1);
     CHECK_INT(ca_ledger_commit(l), 0);
     ca_penalties_free(p);

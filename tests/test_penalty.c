@@ -181,6 +181,32 @@ TEST(rant_within_merge_minutes_counts_once)
     ca_penalties_free(p);
 }
 
+/* One message that is both abuse and violence is one red-line offence, not
+ * offences 1 and 2 (which would propose termination for one message); a
+ * rant mixing rules of a class is one too.  Another class stays apart. */
+TEST(rules_of_one_class_in_one_rant_are_one_offence)
+{
+    setup();
+    ca_penalties *p = ca_penalties_new();
+    add(p, "m-abuse", "2026-11", "redline.abuse", "E3002", "manager", "rd", NOV, CA_REVIEW_NONE);
+    add(p, "m-viol", "2026-11", "redline.violence", "E3002", "manager", "rd", NOV, CA_REVIEW_NONE);
+    add(p, "m-next", "2026-11", "redline.porn", "E3002", "manager", "rd", NOV + 5 * MIN,
+        CA_REVIEW_NONE);
+    add(p, "m-ad", "2026-11", "content.ad", "E3002", "manager", "rd", NOV, CA_REVIEW_NONE);
+    add(p, "m-off", "2026-11", "content.offtopic", "E3002", "manager", "rd", NOV, CA_REVIEW_NONE);
+    CHECK_INT(ca_penalties_compute(p, &pol), 0);
+    CHECK_INT(p->n_incidents, 2);
+    const ca_incident *red = of(p, "m-abuse");
+    CHECK(red == of(p, "m-viol") && red == of(p, "m-next"));
+    CHECK_INT(red->offence_no, 1);
+    CHECK_STR(red->sanction, "严重警告+全额扣除当月绩效");
+    const ca_incident *content = of(p, "m-ad");
+    CHECK(content == of(p, "m-off"));
+    CHECK_INT(content->offence_no, 1);
+    CHECK_INT(content->fine_yuan, 0);
+    ca_penalties_free(p);
+}
+
 TEST(dismissed_finding_stops_counting)
 {
     setup();

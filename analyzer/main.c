@@ -25,7 +25,8 @@ static void usage(FILE *f)
           "  run      [-c CONFIG] [--period YYYY-MM] [-o OUTDIR] [-j N] [--ledger FILE | --no-ledger]\n"
           "           [--email FILE.eml] [--events] [--quiet] INPUT...\n"
           "           audit a month of exports: findings.csv, compliance.html, index.html,\n"
-          "           penalties.csv, penalties.html; record the month in the ledger\n"
+          "           latency.csv, latency.html, penalties.csv, penalties.html; record the\n"
+          "           month in the ledger\n"
           "  import   [-c CONFIG] [--format NAME] [-o EVENTS.ndjson] [--summary FILE] INPUT...\n"
           "           read exports (files, folders, archives) and write the normalized\n"
           "           events as NDJSON, with an import summary\n"
@@ -224,10 +225,10 @@ static void run_usage(FILE *f)
           "  --events           also write the normalized events (events.ndjson)\n"
           "  --quiet            no summary line\n"
           "\n"
-          "Writes findings.csv, compliance.html, index.html, penalties.csv and\n"
-          "penalties.html, after recording the month in the ledger.  Exit status: 0 success\n"
-          "(findings are not errors), 1 bad usage or configuration, 2 no input could be\n"
-          "read, 3 internal error, 4 parts of the input were unreadable.\n",
+          "Writes findings.csv, compliance.html, index.html, latency.csv, latency.html,\n"
+          "penalties.csv and penalties.html, after recording the month in the ledger.\n"
+          "Exit status: 0 success (findings are not errors), 1 bad usage or configuration,\n"
+          "2 no input could be read, 3 internal error, 4 parts of the input were unreadable.\n",
           f);
 }
 

@@ -612,7 +612,7 @@ int ca_run(const ca_run_opts *o)
         return EXIT_INTERNAL;
 
     /* 1. configuration: every problem at once, before any work */
-    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", o->config != NULL, diag);
+    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", 1, diag);
     if (st == CA_OK)
         st = load_content(&cfg, &content, diag);
     if (st != CA_OK) {

@@ -331,7 +331,9 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
         in = ca_penalties_incident_of(p, id);
     if (!in) {
         fprintf(stderr, "chataudit: %s: %s: no finding or incident with this id in the ledger "
-                        "(see findings.csv, penalties.csv or 'chataudit ledger show PERSON')\n",
+                        "(see penalties.csv or 'chataudit ledger show PERSON'); the ids of "
+                        "group.* and member.* findings in findings.csv are not in the ledger: "
+                        "they carry no penalty and are not reviewed\n",
                 x->path, id);
         ca_penalties_free(p);
         return EXIT_USAGE;

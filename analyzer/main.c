@@ -318,7 +318,8 @@ static int cmd_check(int argc, char **argv)
     ca_config_defaults(&cfg);
     if (!diag)
         return EXIT_INTERNAL;
-    ca_status st = ca_config_load(&cfg, config, 1, diag);
+    ca_status st = ca_config_load(&cfg, config, CA_CONFIG_MUST_EXIST | CA_CONFIG_REQUIRE_FILES,
+                                  diag);
     if (st != CA_FATAL && cfg.dir)
         ca_config_check(&cfg, diag);
     ca_diag_print(diag, stderr, CA_DIAG_WARN);

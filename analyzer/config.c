@@ -281,7 +281,11 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
     }
     size_t len;
     char *text = ca_read_text(ini, &len);
-    if (!text && (errno != ENOENT || required)) {
+    if (!text && errno == ENOENT && required) {
+        ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "cannot open: %s (policy.ini is required; "
+                    "an empty one takes every default)", strerror(ENOENT));
+        st = CA_FAILED;
+    } else if (!text && errno != ENOENT) {
         ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "cannot read: %s", strerror(errno));
         st = CA_FAILED;
     }

@@ -60,13 +60,20 @@ static const char *const group_cols[] = {
 static const char *const group_cols_zh[] = {
     "平台", "群ID", "群名", "类别", "部门", "群主", "管理员", "创建人", "授权人"};
 
-static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
+/* required: a missing file or one without group rows is an error (run,
+ * check); import reads groups.csv only when it is there. */
+static ca_status load_groups(ca_config *c, const char *path, int required, ca_diag *diag)
 {
     size_t len;
     char *text = ca_read_text(path, &len);
     if (!text) {
-        if (errno == ENOENT)
+        if (errno == ENOENT && !required)
             return CA_OK; /* optional for import */
+        if (errno == ENOENT) {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot open: %s (the register of the "
+                        "company's groups is required: [files] groups)", strerror(ENOENT));
+            return CA_FAILED;
+        }
         ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return CA_FAILED;
     }
@@ -128,6 +135,11 @@ static ca_status load_groups(ca_config *c, const char *path, ca_diag *diag)
     }
     ca_csv_close(csv);
     ca_free(text);
+    if (required && st == CA_OK && c->n_groups == 0) {
+        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "no group rows: expected a header (platform,"
+                    "group_id,name,category,...) and a row per registered group");
+        st = CA_FAILED;
+    }
     return st;
 }
 
@@ -138,13 +150,19 @@ static int cmp_holiday(const void *a, const void *b)
 }
 
 /* holidays.csv: date,kind,name with kind holiday or workday. */
-static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
+static ca_status load_holidays(ca_config *c, const char *path, int required, ca_diag *diag)
 {
     size_t len;
     char *text = ca_read_text(path, &len);
     if (!text) {
-        if (errno == ENOENT)
-            return CA_OK; /* no holidays: weekdays only */
+        if (errno == ENOENT && !required)
+            return CA_OK; /* import: no holidays, weekdays only */
+        if (errno == ENOENT) {
+            ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot open: %s (the holidays are "
+                        "required: [files] holidays; create it with the header date,kind,name "
+                        "if the company has no holidays to list)", strerror(ENOENT));
+            return CA_FAILED;
+        }
         ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
         return CA_FAILED;
     }
@@ -211,6 +229,12 @@ static ca_status load_holidays(ca_config *c, const char *path, ca_diag *diag)
     }
     ca_csv_close(csv);
     ca_free(text);
+    if (required && header && st == CA_OK) { /* not even the header row */
+        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "empty: expected the header date,kind,name "
+                    "and a row per holiday or working weekend day (the header alone if the "
+                    "company has no holidays to list)");
+        st = CA_FAILED;
+    }
     if (c->n_holidays)
         qsort(c->holidays, c->n_holidays, sizeof *c->holidays, cmp_holiday);
     for (size_t i = 1; i < c->n_holidays; i++)
@@ -228,6 +252,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
 {
     struct stat sb;
     char *ini;
+    int required = (must_exist & CA_CONFIG_REQUIRE_FILES) != 0;
     if (stat(path, &sb) != 0) {
         if (!must_exist)
             return CA_OK;
@@ -256,7 +281,11 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
     }
     size_t len;
     char *text = ca_read_text(ini, &len);
-    if (!text && errno != ENOENT) {
+    if (!text && errno == ENOENT && required) {
+        ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "cannot open: %s (policy.ini is required; "
+                    "an empty one takes every default)", strerror(ENOENT));
+        st = CA_FAILED;
+    } else if (!text && errno != ENOENT) {
         ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "cannot read: %s", strerror(errno));
         st = CA_FAILED;
     }
@@ -343,9 +372,19 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
     char *holidays_file = ca_strdup(c->policy.holidays_file ? c->policy.holidays_file : "");
     if (!groups_file || !roster_file || !holidays_file || !c->company_name)
         st = CA_FATAL;
+    /* run and check need every file: [files] keys set empty are errors */
+    static const char *const files_keys[] = {"roster", "groups", "holidays"};
+    char *const files_vals[] = {roster_file, groups_file, holidays_file};
+    for (size_t k = 0; required && k < CA_ARRAY_LEN(files_keys); k++)
+        if (files_vals[k] && !*files_vals[k]) {
+            ca_diag_add(diag, CA_DIAG_ERROR, ini, 0, "[files] %s: expected a file name, found "
+                        "nothing (the file is required)", files_keys[k]);
+            if (st == CA_OK)
+                st = CA_FAILED;
+        }
     if (holidays_file && *holidays_file) {
         char *hp = join_path(c->dir, holidays_file);
-        ca_status h = hp ? load_holidays(c, hp, diag) : CA_FATAL;
+        ca_status h = hp ? load_holidays(c, hp, required, diag) : CA_FATAL;
         if (h == CA_FATAL)
             st = CA_FATAL;
         else if (h != CA_OK && st == CA_OK)
@@ -356,7 +395,7 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
     ca_free(text);
     if (groups_file && *groups_file) {
         char *gp = join_path(c->dir, groups_file);
-        ca_status g = gp ? load_groups(c, gp, diag) : CA_FATAL;
+        ca_status g = gp ? load_groups(c, gp, required, diag) : CA_FATAL;
         if (g != CA_OK)
             st = g == CA_FATAL ? CA_FATAL : CA_FAILED;
         ca_free(gp);
@@ -369,6 +408,17 @@ ca_status ca_config_load(ca_config *c, const char *path, int must_exist, ca_diag
             st = CA_FATAL;
         else if (r == CA_FAILED && st == CA_OK)
             st = CA_FAILED;
+        if (required && r == CA_EOF) { /* the file does not exist */
+            ca_diag_add(diag, CA_DIAG_ERROR, rp, 0, "cannot open: %s (the roster is required: "
+                        "[files] roster)", strerror(ENOENT));
+            if (st == CA_OK)
+                st = CA_FAILED;
+        } else if (required && r != CA_FATAL && ca_roster_count(c->roster) == 0) {
+            ca_diag_add(diag, CA_DIAG_ERROR, rp, 0, "no employee rows: expected a header "
+                        "(employee_id,name,department,...) and a row per employee");
+            if (st == CA_OK)
+                st = CA_FAILED;
+        }
         ca_free(rp);
     }
     ca_free(roster_file);
@@ -461,6 +511,8 @@ size_t ca_config_check(const ca_config *c, ca_diag *diag)
                         "platform: expected wechat, dingtalk or wecom, found \"%s\"", g->platform);
         if (!*g->group_id && !*g->name)
             ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line, "expected a group_id or a name");
+        if (ca_roster_count(r) == 0)
+            continue; /* no roster: reported once, where it was loaded */
         if (*g->owner_id && !ca_roster_by_id(r, g->owner_id))
             ca_diag_add(diag, CA_DIAG_ERROR, groups, g->line, "owner_id %s is not in the roster",
                         g->owner_id);
@@ -484,18 +536,27 @@ size_t ca_config_check(const ca_config *c, ca_diag *diag)
                         *g->name ? g->name : g->group_id, g->created_by);
     }
     /* lexicon files exist (their patterns are compiled by the audit run) */
+    char *ini = join_path(c->dir ? c->dir : ".", "policy.ini");
     for (int k = 0; k < CA_LEX__COUNT; k++) {
         const char *lp = c->policy.lexicon[k];
-        if (!lp || !*lp)
+        if (!lp)
             continue;
+        if (!*lp) { /* `key =`: the company turned this term list off */
+            ca_diag_add(diag, CA_DIAG_WARN, ini, 0,
+                        "[lexicon] %s is set empty: the term list is disabled",
+                        ca_policy_lexicon_key(k));
+            continue;
+        }
         char *full = join_path(c->dir ? c->dir : ".", lp);
         struct stat sb;
         if (full && stat(full, &sb) != 0)
-            ca_diag_add(diag, CA_DIAG_WARN, full, 0,
-                        "[lexicon] %s: file not found; the rule runs without it",
+            ca_diag_add(diag, CA_DIAG_ERROR, full, 0,
+                        "[lexicon] %s: cannot open: %s (set '%s =' in policy.ini to disable "
+                        "the term list)", ca_policy_lexicon_key(k), strerror(errno),
                         ca_policy_lexicon_key(k));
         ca_free(full);
     }
+    ca_free(ini);
     if (c->policy.earliest_day > c->policy.latest_day)
         ca_diag_add(diag, CA_DIAG_ERROR, c->dir, 0,
                     "[onboarding] earliest_day %d is after latest_day %d",

@@ -37,11 +37,20 @@ typedef struct ca_config {
     ca_roster *roster;       /* roster.csv, indexed; never NULL after load */
 } ca_config;
 
+/* ca_config_load's must_exist flags.  MUST_EXIST: the folder (or the
+ * policy.ini named) must exist.  REQUIRE_FILES (run, check): policy.ini,
+ * the roster with at least one employee, groups.csv with at least one
+ * group and holidays.csv must exist; import leaves it out and reads the
+ * files that are present. */
+#define CA_CONFIG_MUST_EXIST 1
+#define CA_CONFIG_REQUIRE_FILES 2
+
 /* Fills defaults (no files read). */
 void ca_config_defaults(ca_config *c);
 /*
  * Loads path (a folder holding policy.ini, or the policy.ini itself).  A
- * missing default folder is not an error when must_exist is 0.  Problems
+ * missing default folder is not an error when must_exist is 0; must_exist
+ * holds CA_CONFIG_* flags (1 = CA_CONFIG_MUST_EXIST).  Problems
  * go to diag as "FILE:LINE: message"; returns CA_OK, or CA_FAILED when any
  * error was found (the caller stops before work).
  */
@@ -54,7 +63,8 @@ void ca_config_free(ca_config *c);
  * roster rows whose manager does not exist, departments without a head,
  * group owners and admins not in the roster, registered groups created by
  * someone not authorised and without authorized_by (warnings), lexicon
- * files that are missing.  Returns the number of errors added.
+ * files that are missing (errors; a lexicon key set empty disables its
+ * term list: a warning).  Returns the number of errors added.
  */
 size_t ca_config_check(const ca_config *c, ca_diag *diag);
 

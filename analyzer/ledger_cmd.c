@@ -34,8 +34,8 @@ static void ledger_usage(FILE *f)
           "  undo PERIOD                 remove a period's findings (reviews and adjustments\n"
           "                              are kept for a re-run); later periods renumber\n"
           "\n"
-          "  -c CONFIG      configuration folder (default ./config): the [penalty] rules\n"
-          "                 and [files] ledger\n"
+          "  -c CONFIG      configuration folder (default ./config, which must exist): the\n"
+          "                 [penalty] rules and [files] ledger\n"
           "  --ledger FILE  the ledger file (default: [files] ledger of the configuration)\n"
           "\n"
           "Exit status: 0 success, 1 bad usage, unknown id, or the ledger is busy or\n"
@@ -113,8 +113,9 @@ static int ctx_open(ledger_ctx *x, const ledger_args *a, int writing)
     ca_config_defaults(&x->cfg);
     if (!(x->diag = ca_diag_new(0)))
         return EXIT_INTERNAL;
-    ca_status st = ca_config_load(&x->cfg, a->config ? a->config : "config", a->config != NULL,
-                                  x->diag);
+    /* the company's [penalty] rules, never the built-in defaults: the
+     * folder must exist, -c given or not (as for run) */
+    ca_status st = ca_config_load(&x->cfg, a->config ? a->config : "config", 1, x->diag);
     if (st != CA_OK) {
         ca_diag_print(x->diag, stderr, CA_DIAG_WARN);
         return st == CA_FATAL ? EXIT_INTERNAL : EXIT_USAGE;
@@ -364,7 +365,9 @@ static int cmd_review(ledger_ctx *x, const ledger_args *a, const char *id)
         in = ca_penalties_incident_of(p, id);
     if (!in) {
         fprintf(stderr, "chataudit: %s: %s: no finding or incident with this id in the ledger "
-                        "(see findings.csv, penalties.csv or 'chataudit ledger show PERSON')\n",
+                        "(see penalties.csv or 'chataudit ledger show PERSON'); the ids of "
+                        "group.* and member.* findings in findings.csv are not in the ledger: "
+                        "they carry no penalty and are not reviewed\n",
                 x->path, id);
         ca_penalties_free(p);
         return EXIT_USAGE;

@@ -506,6 +506,7 @@ static int cmd_check(int argc, char **argv)
                   stdout);
             return EXIT_OK;
         default:
+            fputs("usage: chataudit check [-c CONFIG] [--print]\n", stderr);
             return EXIT_USAGE;
         }
     }
@@ -518,7 +519,8 @@ static int cmd_check(int argc, char **argv)
     ca_config_defaults(&cfg);
     if (!diag)
         return EXIT_INTERNAL;
-    ca_status st = ca_config_load(&cfg, config, 1, diag);
+    ca_status st = ca_config_load(&cfg, config, CA_CONFIG_MUST_EXIST | CA_CONFIG_REQUIRE_FILES,
+                                  diag);
     if (st != CA_FATAL && cfg.dir)
         ca_config_check(&cfg, diag);
     ca_diag_print(diag, stderr, CA_DIAG_WARN);
@@ -551,6 +553,11 @@ int main(int argc, char **argv)
         printf("chataudit %s\n", CA_VERSION);
         return EXIT_OK;
     }
+    /* getopt starts its messages with argv[0] ("unrecognized option"): the
+     * subcommand's argv[0] becomes "chataudit: CMD" (SPEC §2) */
+    char prog[64];
+    snprintf(prog, sizeof prog, "chataudit: %.40s", cmd);
+    argv[1] = prog;
     if (strcmp(cmd, "import") == 0)
         return cmd_import(argc - 1, argv + 1);
     if (strcmp(cmd, "formats") == 0)

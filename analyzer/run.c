@@ -496,10 +496,12 @@ static ca_status load_content(const ca_config *cfg, ca_content *ct, ca_diag *dia
             ca_buf_printf(&full, "%s/%s", cfg->dir ? cfg->dir : ".", p);
         struct stat sb;
         if (!full.oom && stat(ca_buf_cstr(&full), &sb) != 0) {
-            ca_diag_add(diag, CA_DIAG_WARN, ca_buf_cstr(&full), 0,
-                        "[lexicon] %s: file not found; the rule runs without it",
+            ca_diag_add(diag, CA_DIAG_ERROR, ca_buf_cstr(&full), 0,
+                        "[lexicon] %s: cannot open: %s (set '%s =' in policy.ini to disable "
+                        "the term list)", ca_policy_lexicon_key(k), strerror(errno),
                         ca_policy_lexicon_key(k));
             ca_buf_free(&full);
+            st = CA_FAILED;
             continue;
         }
         ct->lex[k] = ca_lexicon_new();
@@ -850,10 +852,14 @@ int ca_run(const ca_run_opts *o)
 
     /* 1. configuration: every problem at once, before any work */
     /* an audit without its configuration would call everyone an outsider:
-     * the folder must exist, even the default ./config */
-    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config", 1, diag);
-    if (st == CA_OK)
-        st = load_content(&cfg, &content, diag);
+     * the folder and its files must exist, even the default ./config */
+    ca_status st = ca_config_load(&cfg, o->config ? o->config : "config",
+                                  CA_CONFIG_MUST_EXIST | CA_CONFIG_REQUIRE_FILES, diag);
+    if (st != CA_FATAL && cfg.dir) { /* every problem at once: the lexicons too */
+        ca_status lc = load_content(&cfg, &content, diag);
+        if (lc == CA_FATAL || st == CA_OK)
+            st = lc;
+    }
     if (st != CA_OK) {
         ca_diag_print(diag, stderr, CA_DIAG_WARN);
         rc = st == CA_FATAL ? EXIT_INTERNAL : EXIT_USAGE;

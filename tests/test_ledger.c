@@ -284,6 +284,12 @@ TEST(review_and_undo_change_the_next_report)
     CHECK_INT(sh("cd '%s' && '%s' %s review Inope --dismiss --reason x 2>/dev/null", dir,
                  CA_BINARY, L), 1);
     CHECK_INT(sh("cd '%s' && '%s' %s review %s --reason x 2>/dev/null", dir, CA_BINARY, L, oct), 1);
+    /* a group.* finding is in findings.csv but not in the ledger: the
+     * message says why */
+    CHECK_INT(sh("cd '%s' && id=$(grep -m1 ',group\\.outsider,' nov/findings.csv | cut -d, -f1) && "
+                 "test -n \"$id\" && { '%s' %s review \"$id\" --dismiss --reason x 2>gerr; "
+                 "test $? = 1; } && grep -q 'group.\\* and member.\\* findings in findings.csv "
+                 "are not in the ledger: they carry no penalty' gerr", dir, CA_BINARY, L), 0);
     /* confirming October's red line makes it confirmed */
     CHECK_INT(sh("cd '%s' && '%s' %s review %s --confirm --reason '复核属实' 2>/dev/null", dir,
                  CA_BINARY, L, oct), 0);

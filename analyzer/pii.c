@@ -170,6 +170,46 @@ static int card_ok(const char *d, size_t n)
     return n >= 16 && n <= 19 && card_prefix_ok(d) && ca_luhn_valid(d, n);
 }
 
+typedef struct mask_ctx {
+    char *text;
+    size_t n;
+} mask_ctx;
+
+static int mask_one(void *ud, const ca_pii *p)
+{
+    mask_ctx *m = ud;
+    size_t total = 0, seen = 0;
+    for (size_t k = p->start; k < p->end; k++)
+        total += m->text[k] >= '0' && m->text[k] <= '9';
+    for (size_t k = p->start; k < p->end; k++) {
+        if (m->text[k] < '0' || m->text[k] > '9')
+            continue;
+        seen++;
+        if (seen > 3 && seen + 4 <= total)
+            m->text[k] = '*';
+    }
+    m->n++;
+    return 0;
+}
+
+size_t ca_pii_mask(char *text, size_t len)
+{
+    /* scan a copy: the callbacks change the text the scan is reading */
+    char *copy = ca_malloc(len + 1);
+    if (!copy) { /* never leak for want of memory: mask every digit */
+        for (size_t k = 0; k < len; k++)
+            if (text[k] >= '0' && text[k] <= '9')
+                text[k] = '*';
+        return 1;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    mask_ctx m = {text, 0};
+    ca_pii_scan(copy, len, mask_one, &m);
+    ca_free(copy);
+    return m.n;
+}
+
 const char *ca_pii_kind_name(ca_pii_kind kind)
 {
     switch (kind) {

@@ -43,6 +43,16 @@ typedef int (*ca_pii_fn)(void *ud, const ca_pii *p);
  * reported, including the one whose callback stopped the scan. */
 size_t ca_pii_scan(const char *text, size_t len, ca_pii_fn fn, void *ud);
 
+/*
+ * Masks every number ca_pii_scan finds in text[0..len), in place: each
+ * ASCII digit of a number but its first 3 and last 4 becomes '*'
+ * (110105198806150032 → 110***********0032, 13911086523 → 139****6523), so
+ * reports that are emailed around do not republish what the finding is
+ * about.  The length and every other byte stay as they were (offsets into
+ * the text stay valid).  Returns how many numbers were masked.
+ */
+size_t ca_pii_mask(char *text, size_t len);
+
 /* "id_card", "mobile", "bank_card"; "unknown" for other values.  Static
  * strings. */
 const char *ca_pii_kind_name(ca_pii_kind kind);

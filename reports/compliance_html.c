@@ -12,6 +12,7 @@
 #include <string.h>
 #include "outfile.h"
 #include "report.h"
+#include "pii.h"
 #include "timeparse.h"
 
 #define CONTEXT_MESSAGES 2    /* messages shown before and after the trigger */
@@ -340,6 +341,33 @@ static void names(ca_buf *b, const char *const *list, const char *const *fallbac
     }
 }
 
+/* Chat text in a context line, with ID, mobile and card numbers masked
+ * (the report is emailed around; the finding's own evidence is masked by
+ * content.privacy). */
+static void chat_text(ca_buf *b, const char *s, size_t max)
+{
+    char *m = ca_strdup(s);
+    if (!m) {
+        b->oom = 1;
+        return;
+    }
+    ca_pii_mask(m, strlen(m));
+    text_clipped(b, m, max);
+    ca_free(m);
+}
+
+/* Whether an event's text, masked, is the evidence shown. */
+static int text_is_evidence(const char *text, const char *evidence)
+{
+    char *m = ca_strdup(text);
+    if (!m)
+        return 0;
+    ca_pii_mask(m, strlen(m));
+    int same = strcmp(m, evidence) == 0;
+    ca_free(m);
+    return same;
+}
+
 /* What an event shows, for a context line: a message's text (or its type
  * and title), a system event's kind and who did what to whom. */
 static void event_content(ca_buf *b, const ca_event *e)
@@ -351,10 +379,10 @@ static void event_content(ca_buf *b, const ca_event *e)
             ca_buf_puts(b, "] ");
         }
         if (e->text)
-            text_clipped(b, e->text, CONTEXT_TEXT_MAX);
+            chat_text(b, e->text, CONTEXT_TEXT_MAX);
         if (e->title) {
             ca_buf_putc(b, ' ');
-            text_clipped(b, e->title, CONTEXT_TEXT_MAX);
+            chat_text(b, e->title, CONTEXT_TEXT_MAX);
         }
         if (e->url) {
             ca_buf_puts(b, " <span class=\"mono\">");
@@ -428,7 +456,7 @@ static void write_context(ca_buf *b, const ca_report *r, const ca_finding *f)
      * message's text; otherwise (a link title, a record item, a group
      * name) in a line of its own */
     int inline_evidence = f->evidence && trig && trig->kind == CA_KIND_MESSAGE &&
-                          (!trig->text || strcmp(trig->text, f->evidence) == 0);
+                          (!trig->text || text_is_evidence(trig->text, f->evidence));
     if (trig) {
         size_t before[CONTEXT_MESSAGES], nb = 0;
         for (size_t j = f->event_index; j-- > 0 && nb < CONTEXT_MESSAGES;)

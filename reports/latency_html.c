@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "pii.h"
 #include "outfile.h"
 #include "report.h"
 #include "timeparse.h"
@@ -473,8 +474,16 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
     ca_buf_puts(b, "</td><td>");
     person(b, r, l->asker_id);
     ca_buf_puts(b, "</td><td class=\"msg\">");
-    if (q && q->text)
-        text_clipped(b, q->text, TEXT_MAX);
+    if (q && q->text) { /* ID, mobile and card numbers masked: the report is emailed */
+        char *m = ca_strdup(q->text);
+        if (m) {
+            ca_pii_mask(m, strlen(m));
+            text_clipped(b, m, TEXT_MAX);
+            ca_free(m);
+        } else {
+            b->oom = 1;
+        }
+    }
     else if (q)
         text(b, ca_type_name(q->type));
     ca_buf_puts(b, "</td><td>");

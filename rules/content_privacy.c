@@ -41,12 +41,21 @@ static int privacy_event(ca_rule_ctx *ctx, void *state, size_t i)
         static const char *const what[] = {"a resident ID number (check digit valid)",
                                            "a mobile phone number",
                                            "a bank card number (Luhn valid)"};
-        return ca_rule_report(ctx, &ca_rule_content_privacy, i, NULL, un->text, un->len,
+        /* the evidence goes into reports emailed to management: the
+         * numbers are masked there (the ledger and the export keep the
+         * source reference) */
+        char *masked = ca_strndup(un->text, un->len);
+        if (!masked)
+            return -1;
+        ca_pii_mask(masked, un->len);
+        int rc = ca_rule_report(ctx, &ca_rule_content_privacy, i, NULL, masked, un->len,
                               f.hit.start, f.hit.end, "%s in %s", what[f.hit.kind],
                               un->kind == CA_UNIT_RECORD ? "a forwarded record"
                               : un->kind == CA_UNIT_FILE ? "a file name"
                               : un->kind == CA_UNIT_TITLE ? "a link title"
                                                           : "the message");
+        ca_free(masked);
+        return rc;
     }
     return 0;
 }

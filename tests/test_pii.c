@@ -168,4 +168,19 @@ TEST(pii_validators)
     CHECK_STR(ca_pii_kind_name(CA_PII_BANK_CARD), "bank_card");
 }
 
+TEST(mask_keeps_first_three_and_last_four_digits)
+{
+    char t[] = "身份证 110105198806150032，手机 139 1108 6523，订单 202611051800224460";
+    size_t len = strlen(t);
+    CHECK_INT(ca_pii_mask(t, len), 2);
+    CHECK_STR(t, "身份证 110***********0032，手机 139 **** 6523，订单 202611051800224460");
+    CHECK_INT(strlen(t), len);
+    char card[] = "卡号 4111 1111 1111 1111";
+    CHECK_INT(ca_pii_mask(card, strlen(card)), 1);
+    CHECK_STR(card, "卡号 411* **** **** 1111");
+    char none[] = "版本 1.2.3，工号 10086";
+    CHECK_INT(ca_pii_mask(none, strlen(none)), 0);
+    CHECK_STR(none, "版本 1.2.3，工号 10086");
+}
+
 TEST_MAIN()

@@ -234,6 +234,7 @@ static const char *main_rule(const ca_findings *fs, const ca_finding *person)
         const char *rule;
         size_t n;
         int order;
+        ca_severity sev;
     } seen[TOP_RULES];
     size_t ns = 0;
     for (size_t i = 0; i < fs->n; i++) {
@@ -248,15 +249,18 @@ static const char *main_rule(const ca_findings *fs, const ca_finding *person)
                 continue;
             seen[ns].rule = f->rule;
             seen[ns].n = 0;
+            seen[ns].sev = f->severity;
             ca_rule_title(f->rule, &seen[ns].order);
             ns++;
         }
         seen[k].n++;
     }
     size_t best = 0;
+    /* the gravest rule, then the most frequent */
     for (size_t k = 1; k < ns; k++)
-        if (seen[k].n > seen[best].n ||
-            (seen[k].n == seen[best].n &&
+        if (seen[k].sev > seen[best].sev ||
+            (seen[k].sev == seen[best].sev && seen[k].n > seen[best].n) ||
+            (seen[k].sev == seen[best].sev && seen[k].n == seen[best].n &&
              (seen[k].order < seen[best].order ||
               (seen[k].order == seen[best].order && strcmp(seen[k].rule, seen[best].rule) < 0))))
             best = k;
@@ -265,7 +269,7 @@ static const char *main_rule(const ca_findings *fs, const ca_finding *person)
 
 static void write_top_people(ca_buf *b, const ca_report *r, const ca_count *c, size_t n)
 {
-    ca_buf_printf(b, H2 "发现最多的 %d 人 Top %d people by findings</h2>\n", TOP_PEOPLE, TOP_PEOPLE);
+    ca_buf_printf(b, H2 "最需关注的 %d 人 Top %d people, gravest findings first</h2>\n", TOP_PEOPLE, TOP_PEOPLE);
     if (!n) {
         ca_buf_puts(b, "<p style=\"margin:0\">无 None.</p>\n");
         return;

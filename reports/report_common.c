@@ -94,9 +94,14 @@ static int cmp_rows_by_department(const void *pa, const void *pb)
     return ca_strcmp0(a->first->department, b->first->department);
 }
 
+/* People: the gravest first (critical findings, then major, ...), then
+ * most findings — a red line outranks three late replies. */
 static int cmp_rows_by_person(const void *pa, const void *pb)
 {
     const ca_count *a = pa, *b = pb;
+    for (int s = CA_SEV_CRITICAL; s >= CA_SEV_INFO; s--)
+        if (a->by_severity[s] != b->by_severity[s])
+            return a->by_severity[s] > b->by_severity[s] ? -1 : 1;
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
     return ca_strcmp0(person_key(a->first), person_key(b->first));

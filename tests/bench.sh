@@ -10,6 +10,10 @@
 #   import    chataudit import -o /dev/null corpus.zip
 #   run-j1    chataudit run -c samples/config -j 1 corpus.zip (reports in build/bench/run)
 #   run-jN    the same with -j N (default 2)
+#   nolex-j1  run -j 1 with the sample configuration but no lexicons at all
+#   lex10k-j1 run -j 1 with the sample lexicons plus a generated 10 000-term
+#             lexicon (as redline.politics); the lexicon overhead of SPEC
+#             section 11 is lex10k-j1 / nolex-j1 - 1
 # and prints for each the wall time, messages/s, MB/s of the zip and of the
 # CSV it holds, peak RSS, and the ratio to the baseline.
 #
@@ -132,6 +136,28 @@ measure import "$bin" import -o /dev/null --quiet "$corpus"
 rundir=$benchdir/run
 measure run-j1 "$bin" run -c "$root/samples/config" -o "$rundir" -j 1 --quiet "$corpus"
 measure "run-j${threads:-2}" "$bin" run -c "$root/samples/config" -o "$rundir" -j "${threads:-2}" --quiet "$corpus"
+# the lexicon overhead: the same configuration without any lexicon, and with
+# a 10 000-term lexicon (deterministic two- to four-character CJK words)
+mkconfig() { # DIR: a copy of samples/config
+    rm -rf "$1"
+    cp -r "$root/samples/config" "$1"
+}
+mkconfig "$benchdir/config-nolex"
+sed -i '/^\[lexicon\]/,/^\[/{s/^\([a-z_.]*\) *= .*/\1 =/}' "$benchdir/config-nolex/policy.ini"
+mkconfig "$benchdir/config-lex10k"
+awk 'BEGIN {
+    srand(11); n = 0
+    while (n < 10000) {
+        len = 2 + int(rand() * 3); w = ""
+        for (k = 0; k < len; k++) {
+            c = 19968 + int(rand() * 3000)   # U+4E00.. as UTF-8
+            w = w sprintf("%c%c%c", 224 + int(c / 4096), 128 + int(c / 64) % 64, 128 + c % 64)
+        }
+        if (!(w in seen)) { seen[w] = 1; print w; n++ }
+    }
+}' >"$benchdir/config-lex10k/lexicons/politics.txt"
+measure nolex-j1 "$bin" run -c "$benchdir/config-nolex" -o "$rundir" -j 1 --quiet "$corpus"
+measure lex10k-j1 "$bin" run -c "$benchdir/config-lex10k" -o "$rundir" -j 1 --quiet "$corpus"
 
 printf '\ncorpus %s: %d messages, %.1f MB zip, %.1f MB CSV%s\n\n' "$corpus" "$n" \
     "$(awk -v b="$zip_bytes" 'BEGIN { print b / 1e6 }')" \

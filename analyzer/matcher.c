@@ -70,9 +70,15 @@ typedef struct trie_node {
     uint32_t child;   /* first child, AC_NONE if none (root: see root_child) */
     uint32_t sibling; /* next sibling, larger label; AC_NONE at the end */
     uint32_t id;      /* term id, valid when term is set */
+    uint32_t dups;    /* further ids of the term: a list in dups, newest first */
     uint8_t label;    /* byte on the edge from the parent */
     uint8_t term;     /* a term ends here */
 } trie_node;
+
+/* A further id of a term added more than once with different ids. */
+typedef struct dup_id {
+    uint32_t id, next; /* next: older entry of the same term, or AC_NONE */
+} dup_id;
 
 /* A sparse state, 8-byte aligned inside the record area. */
 typedef struct ac_rec {
@@ -107,6 +113,12 @@ struct ca_matcher {
     uint32_t *out_next;  /* next state of the output chain, or AC_NONE */
     uint32_t *term_id;
     uint32_t *depth;     /* = length of the term ending there */
+    uint32_t *more;      /* per state: offset in ids of its further ids, or
+                          * AC_NONE; NULL when no term has more than one id */
+    uint32_t *ids;       /* at an offset: count, then the ids in order added */
+    size_t n_ids;
+    dup_id *dups;        /* build time */
+    size_t n_dups, cap_dups;
     /* both */
     size_t n_terms, max_len;
     rx_pat *pats;
@@ -143,7 +155,7 @@ ca_matcher *ca_matcher_new(void)
     }
     m->cap_trie = 64;
     m->n_trie = 1;
-    m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, 0, 0};
+    m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, AC_NONE, 0, 0};
     for (int c = 0; c < 256; c++)
         m->root_child[c] = AC_NONE;
     return m;
@@ -158,6 +170,10 @@ static void free_scan_tables(ca_matcher *m)
     ca_free(m->out_next);
     ca_free(m->term_id);
     ca_free(m->depth);
+    ca_free(m->more);
+    ca_free(m->ids);
+    m->more = m->ids = NULL;
+    m->n_ids = 0;
     m->rows = NULL;
     m->recs = NULL;
     m->row_state = m->out = m->out_next = m->term_id = m->depth = NULL;
@@ -170,6 +186,7 @@ void ca_matcher_free(ca_matcher *m)
         return;
     free_scan_tables(m);
     ca_free(m->trie);
+    ca_free(m->dups);
     for (size_t i = 0; i < m->n_pats; i++)
         pcre2_code_free(m->pats[i].code);
     ca_free(m->pats);
@@ -198,7 +215,7 @@ static int trie_reserve(ca_matcher *m, size_t n)
 static uint32_t trie_new_node(ca_matcher *m, uint8_t label, uint32_t sibling)
 {
     uint32_t k = (uint32_t)m->n_trie++;
-    m->trie[k] = (trie_node){AC_NONE, sibling, 0, label, 0};
+    m->trie[k] = (trie_node){AC_NONE, sibling, 0, AC_NONE, label, 0};
     return k;
 }
 
@@ -234,13 +251,33 @@ int ca_matcher_add(ca_matcher *m, const char *term, size_t len, uint32_t id)
     uint32_t cur = 0;
     for (size_t i = 0; i < len; i++)
         cur = trie_child(m, cur, p[i]);
-    if (!m->trie[cur].term) {
-        m->trie[cur].term = 1;
-        m->trie[cur].id = id;
+    trie_node *t = &m->trie[cur];
+    if (!t->term) {
+        t->term = 1;
+        t->id = id;
         m->n_terms++;
         if (len > m->max_len)
             m->max_len = len;
+        return 0;
     }
+    /* the term again: a further id, unless it has that one already */
+    if (t->id == id)
+        return 0;
+    for (uint32_t d = t->dups; d != AC_NONE; d = m->dups[d].next)
+        if (m->dups[d].id == id)
+            return 0;
+    if (m->n_dups >= AC_MAX_STATES)
+        return -1;
+    if (m->n_dups == m->cap_dups) {
+        size_t cap = m->cap_dups ? m->cap_dups * 2 : 16;
+        dup_id *nd = ca_realloc(m->dups, cap * sizeof *nd);
+        if (!nd)
+            return -1;
+        m->dups = nd;
+        m->cap_dups = cap;
+    }
+    m->dups[m->n_dups] = (dup_id){id, t->dups};
+    t->dups = (uint32_t)m->n_dups++;
     return 0;
 }
 
@@ -457,6 +494,30 @@ int ca_matcher_build(ca_matcher *m)
     m->recs = ca_calloc(n_recs ? n_recs : 1, sizeof *m->recs);
     if (!b.srow || !m->rows || !m->row_state || !m->recs)
         goto oom;
+    if (m->n_dups) { /* further ids: per state an offset into ids */
+        m->more = ca_malloc(n * sizeof *m->more);
+        m->ids = ca_malloc((m->n_dups * 2) * sizeof *m->ids);
+        if (!m->more || !m->ids)
+            goto oom;
+        for (size_t k = 0; k < n; k++) {
+            uint32_t d = m->trie[b.order[k]].dups;
+            m->more[k] = AC_NONE;
+            if (d == AC_NONE || !m->trie[b.order[k]].term)
+                continue;
+            size_t at = m->n_ids++, cnt = 0;
+            for (; d != AC_NONE; d = m->dups[d].next)
+                m->ids[m->n_ids + cnt++] = m->dups[d].id;
+            /* the list is newest first: reverse it into the order added */
+            for (size_t i = 0; i < cnt / 2; i++) {
+                uint32_t x = m->ids[m->n_ids + i];
+                m->ids[m->n_ids + i] = m->ids[m->n_ids + cnt - 1 - i];
+                m->ids[m->n_ids + cnt - 1 - i] = x;
+            }
+            m->ids[at] = (uint32_t)cnt;
+            m->more[k] = (uint32_t)at;
+            m->n_ids += cnt;
+        }
+    }
     m->n_rows = n_rows;
     m->n_recs = n_recs;
 
@@ -510,6 +571,9 @@ int ca_matcher_build(ca_matcher *m)
     ca_free(m->trie);
     m->trie = NULL;
     m->n_trie = m->cap_trie = 0;
+    ca_free(m->dups);
+    m->dups = NULL;
+    m->n_dups = m->cap_dups = 0;
     m->built = 1;
     return 0;
 oom:
@@ -530,6 +594,8 @@ size_t ca_matcher_memory(const ca_matcher *m)
     bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
     bytes += m->n_recs * sizeof *m->recs;
     bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
+    bytes += (m->more ? m->n_states : 0) * sizeof *m->more + m->n_ids * sizeof *m->ids;
+    bytes += m->cap_dups * sizeof *m->dups;
     for (size_t i = 0; i < m->n_pats; i++) {
         size_t sz = 0;
         if (pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_SIZE, &sz) == 0)
@@ -804,6 +870,15 @@ size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *tex
             reported++;
             if (fn(ud, &mt))
                 return reported;
+            if (m->more && m->more[o] != AC_NONE) { /* the term's further ids */
+                const uint32_t *l = m->ids + m->more[o];
+                for (uint32_t j = 1; j <= l[0]; j++) {
+                    mt.id = l[j];
+                    reported++;
+                    if (fn(ud, &mt))
+                        return reported;
+                }
+            }
         }
     }
     if (s)

@@ -353,8 +353,15 @@ void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_
 
 ca_status ca_import_input(ca_import *imp, const char *input)
 {
+    return ca_import_input_hash(imp, input, NULL, NULL);
+}
+
+ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65],
+                               uint64_t *hashed)
+{
     uint64_t bytes = 0;
-    ca_status st = ca_walk_input(input, imp->lim, imp->diag, on_entry, imp, &bytes);
+    ca_status st = ca_walk_input_hash(input, imp->lim, imp->diag, on_entry, imp, &bytes, sha256,
+                                      hashed);
     imp->bytes_in += bytes;
     if (imp->oom) {
         ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");

@@ -41,6 +41,12 @@ void ca_import_free(ca_import *imp);
  * or memory ran out. */
 ca_status ca_import_input(ca_import *imp, const char *input);
 
+/* As ca_import_input, and the SHA-256 of a regular-file INPUT taken while
+ * it is read (ca_walk_input_hash: "" for a folder or a file that could not
+ * be read to its end). */
+ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65],
+                               uint64_t *hashed);
+
 /* Calls fn after every entry with the bytes of the current INPUT read so
  * far and the events imported so far (for a progress line). */
 void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done,

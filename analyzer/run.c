@@ -631,17 +631,33 @@ int ca_run(const ca_run_opts *o)
     }
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};
+    /* A file is hashed while the import reads it (one read); a folder
+     * before, with ca_sha256_path's tree hash. */
     for (size_t i = 0; i < o->n_inputs; i++) {
         inputs[i].path = o->inputs[i];
-        if (ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0)
+        struct stat sb;
+        if (stat(o->inputs[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
+            inputs[i].bytes = (uint64_t)sb.st_size;
+        } else if (ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0) {
             snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "unreadable");
+        }
         prog.total += inputs[i].bytes;
     }
     int tty = !o->quiet && isatty(2);
     if (tty)
         ca_import_set_progress(imp, show_progress, &prog);
     for (size_t i = 0; i < o->n_inputs; i++) {
-        ca_status s = ca_import_input(imp, o->inputs[i]);
+        int hash = !inputs[i].sha256[0];
+        char sha[65];
+        uint64_t hashed = 0;
+        ca_status s = ca_import_input_hash(imp, o->inputs[i], hash ? sha : NULL, &hashed);
+        if (hash && sha[0]) {
+            memcpy(inputs[i].sha256, sha, sizeof sha);
+            inputs[i].bytes = hashed;
+        } else if (hash && ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0) {
+            /* not read to its end (or replaced by a folder meanwhile) */
+            snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "unreadable");
+        }
         prog.done_before += inputs[i].bytes;
         if (s == CA_FATAL && ca_diag_count(diag, CA_DIAG_ERROR) == 0) {
             rc = EXIT_INTERNAL;

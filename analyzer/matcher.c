@@ -93,6 +93,7 @@ typedef struct ac_rec {
 typedef struct rx_pat {
     pcre2_code *code;
     uint32_t id;
+    int jit; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
 } rx_pat;
 
 struct ca_matcher {
@@ -330,8 +331,10 @@ int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *
     }
     /* Without JIT (unsupported CPU, no memory for code pages) the pattern
      * still works through the interpreter, only slower. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    m->pats[m->n_pats++] = (rx_pat){code, id};
+    size_t jit_size = 0;
+    int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
+              pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
+    m->pats[m->n_pats++] = (rx_pat){code, id, jit};
     return 0;
 }
 
@@ -686,6 +689,13 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
             i++;
             continue;
         }
+        /* the common case in Chinese text: a three-byte character from
+         * U+1000 up, not a surrogate (E1..EC, EE, EF lead bytes) */
+        if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         size_t need;
         unsigned lo = 0x80, hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF)
@@ -744,9 +754,12 @@ static int rx_seek(const ca_matcher *m, ca_match_scratch *s, size_t k, const cha
     for (;;) {
         if (c->off >= c->seg_end && !rx_next_segment(c, u, len))
             return 0;
-        int rc = pcre2_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
-                             c->off - c->seg_start, PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK,
-                             s->md, s->mctx);
+        int rc = m->pats[k].jit
+                     ? pcre2_jit_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
+                                       c->off - c->seg_start, PCRE2_NOTEMPTY, s->md, s->mctx)
+                     : pcre2_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
+                                   c->off - c->seg_start, PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK,
+                                   s->md, s->mctx);
         if (rc == PCRE2_ERROR_NOMATCH) {
             c->off = c->seg_end;
             continue;

@@ -47,6 +47,12 @@ ca_status ca_import_input(ca_import *imp, const char *input);
 ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65],
                                uint64_t *hashed);
 
+/* Parses entries on n threads while the caller's thread reads (and
+ * decompresses) the inputs; n <= 1: everything on the caller's thread (the
+ * default).  The result — events, their order and seq numbers, file
+ * records, diagnostics — is the same for every n. */
+void ca_import_set_threads(ca_import *imp, int n);
+
 /* Calls fn after every entry with the bytes of the current INPUT read so
  * far and the events imported so far (for a progress line). */
 void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done,

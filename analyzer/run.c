@@ -629,6 +629,8 @@ int ca_run(const ca_run_opts *o)
         rc = EXIT_INTERNAL;
         goto out;
     }
+    /* -j N: N parser threads while this thread reads the inputs */
+    ca_import_set_threads(imp, o->jobs > 0 ? o->jobs : online_cpus());
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};
     /* A file is hashed while the import reads it (one read); a folder

@@ -811,10 +811,11 @@ static void heap_down(ca_match_scratch *s, size_t i)
 }
 
 /* Starts every pattern on text; the heap holds those with a match. */
-static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len)
+static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                     int valid)
 {
     const unsigned char *u = (const unsigned char *)text;
-    size_t first = utf8_valid_prefix(u, len);
+    size_t first = valid ? len : utf8_valid_prefix(u, len);
     s->n_heap = 0;
     for (size_t k = 0; k < m->n_pats; k++) {
         rx_cursor *c = &s->cur[k];
@@ -850,8 +851,8 @@ static inline size_t rx_next_end(const ca_match_scratch *s)
     return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
 }
 
-size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
-                       ca_match_fn fn, void *ud)
+static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                   ca_match_fn fn, void *ud, int valid)
 {
     if (!m || !m->built)
         return 0;
@@ -863,7 +864,7 @@ size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *tex
     if (s && m->n_pats == 0)
         s = NULL;
     if (s)
-        rx_begin(m, s, text, len);
+        rx_begin(m, s, text, len, valid);
     size_t rx_end = rx_next_end(s);
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *rows = m->rows;
@@ -897,4 +898,16 @@ size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *tex
     if (s)
         rx_emit(m, s, text, len, SIZE_MAX, fn, ud, &reported);
     return reported;
+}
+
+size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                       ca_match_fn fn, void *ud)
+{
+    return scan(m, s, text, len, fn, ud, 0);
+}
+
+size_t ca_matcher_scan_valid(const ca_matcher *m, ca_match_scratch *s, const char *text,
+                             size_t len, ca_match_fn fn, void *ud)
+{
+    return scan(m, s, text, len, fn, ud, 1);
 }

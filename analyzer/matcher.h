@@ -98,6 +98,13 @@ size_t ca_match_scratch_failures(const ca_match_scratch *s);
 size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                        ca_match_fn fn, void *ud);
 
+/* As ca_matcher_scan, for text the caller knows to be valid UTF-8 (as
+ * ca_normalize makes it): the patterns run on the whole text without the
+ * UTF-8 check.  Text that is not valid UTF-8 must not be given (PCRE2
+ * would read it unchecked). */
+size_t ca_matcher_scan_valid(const ca_matcher *m, ca_match_scratch *s, const char *text,
+                             size_t len, ca_match_fn fn, void *ud);
+
 /* Number of distinct terms plus the number of patterns added so far. */
 size_t ca_matcher_count(const ca_matcher *m);
 

@@ -42,7 +42,9 @@ static ca_unit_hit *unit_hits(ca_rule_ctx *ctx, const ca_unit *u, size_t *n)
     if (!ws->scanned[k]) {
         collect_state c = {ws, ctx->content};
         ws->hit_from[k] = ws->n_hits;
-        ca_matcher_scan(ctx->content->all, ws->all_match, u->norm.text, u->norm.len, on_match, &c);
+        /* normalized text is valid UTF-8 (normalize.h): no check needed */
+        ca_matcher_scan_valid(ctx->content->all, ws->all_match, u->norm.text, u->norm.len,
+                              on_match, &c);
         ws->hit_n[k] = ws->n_hits - ws->hit_from[k];
         ws->scanned[k] = 1;
     }

@@ -265,6 +265,17 @@ TEST(matcher_regex_hits)
     /* a pattern's successive matches do not overlap */
     CHECK_STR(scan_str(m, s, "1234567890 12345"), "3-5:5 0-10:3 14-16:5 11-16:3");
     CHECK_INT(ca_match_scratch_failures(s), 0);
+    /* valid UTF-8 scanned without the check: the same hits */
+    const char *texts[] = {"加微信abc123，123456xx", "12345微信", "1234567890 12345", ""};
+    for (size_t i = 0; i < CA_ARRAY_LEN(texts); i++) {
+        hits a = {0}, b = {0};
+        size_t na = ca_matcher_scan(m, s, texts[i], strlen(texts[i]), collect, &a);
+        size_t nb = ca_matcher_scan_valid(m, s, texts[i], strlen(texts[i]), collect, &b);
+        CHECK_INT(nb, na);
+        CHECK(same_hits(&a, &b));
+        hits_free(&a);
+        hits_free(&b);
+    }
     ca_match_scratch_free(s);
     ca_matcher_free(m);
 }

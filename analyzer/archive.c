@@ -86,6 +86,7 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <locale.h>
+#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +194,89 @@ typedef struct walker {
     int over;              /* the total limit was hit: rest of INPUT skipped */
     struct archive *top;   /* the archive read from disk now, for progress */
     uint64_t top_base;     /* bytes_in before it */
+    /* the SHA-256 of the INPUT when it is a regular file, taken from the
+     * reads of the walk: bytes [0, hashed) are in hash */
+    struct sha256_ctx *hash; /* NULL: not asked for */
+    uint64_t hashed;
+    int hash_fd;             /* the INPUT's fd while it is read, else -1 */
+    int hash_bad;            /* a read for the hash failed */
+    int hash_done;           /* hash holds the whole file */
 } walker;
+
+/* Bytes the walk read from the INPUT at offset off: hashed when they
+ * continue the hashed prefix (reads out of order, e.g. a zip's central
+ * directory, are hashed again at the end by hash_rest). */
+static void hash_feed(walker *w, int fd, uint64_t off, const unsigned char *p, size_t n)
+{
+    if (!w->hash || fd != w->hash_fd || off > w->hashed || off + n <= w->hashed)
+        return;
+    size_t skip = (size_t)(w->hashed - off);
+    sha256_update(w->hash, n - skip, p + skip);
+    w->hashed += n - skip;
+}
+
+/* Hashes what the walk did not read in order, from w->hashed to the end
+ * of the file. */
+static void hash_rest(walker *w, int fd)
+{
+    if (!w->hash || fd != w->hash_fd)
+        return;
+    unsigned char buf[1 << 16];
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof buf, (off_t)w->hashed);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            w->hash_bad = 1;
+            break;
+        }
+        if (n == 0) {
+            w->hash_done = 1;
+            break;
+        }
+        sha256_update(w->hash, (size_t)n, buf);
+        w->hashed += (uint64_t)n;
+    }
+    w->hash_fd = -1;
+}
+
+/* libarchive reading the INPUT's fd, the reads also feeding the hash. */
+typedef struct hreader {
+    walker *w;
+    int fd;
+    uint64_t pos;
+    unsigned char buf[64 * 1024];
+} hreader;
+
+static la_ssize_t hr_read(struct archive *a, void *ud, const void **out)
+{
+    hreader *h = ud;
+    for (;;) {
+        ssize_t n = read(h->fd, h->buf, sizeof h->buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            archive_set_error(a, errno, "Error reading fd %d", h->fd);
+            return -1;
+        }
+        hash_feed(h->w, h->fd, h->pos, h->buf, (size_t)n);
+        h->pos += (uint64_t)n;
+        *out = h->buf;
+        return n;
+    }
+}
+
+static la_int64_t hr_seek(struct archive *a, void *ud, la_int64_t off, int whence)
+{
+    hreader *h = ud;
+    off_t r = lseek(h->fd, (off_t)off, whence);
+    if (r < 0) {
+        archive_set_error(a, errno, "Error seeking in fd %d", h->fd);
+        return ARCHIVE_FATAL;
+    }
+    h->pos = (uint64_t)r;
+    return r;
+}
 
 static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap) CA_PRINTF(3, 0);
 static void wadd(walker *w, ca_diag_level level, const char *fmt, va_list ap)
@@ -557,7 +640,7 @@ static int read_entry(walker *w, struct archive *a, ebuf *b, uint64_t *produced,
 
 /* Opens an archive from fd (if >= 0) or from memory; NULL after a report. */
 static struct archive *open_archive(walker *w, int fd, const unsigned char *data,
-                                    size_t len, int compressed)
+                                    size_t len, int compressed, hreader *hr)
 {
     struct archive *a = archive_read_new();
     if (!a) {
@@ -577,8 +660,15 @@ static struct archive *open_archive(walker *w, int fd, const unsigned char *data
      * stands for "a single compressed file". */
     if (compressed)
         archive_read_support_format_raw(a);
-    int r = fd >= 0 ? archive_read_open_fd(a, fd, 64 * 1024)
-                    : archive_read_open_memory(a, data, len);
+    int r;
+    if (hr) { /* as archive_read_open_fd, through the hashing reader */
+        archive_read_set_read_callback(a, hr_read);
+        archive_read_set_seek_callback(a, hr_seek);
+        archive_read_set_callback_data(a, hr);
+        r = archive_read_open1(a);
+    } else {
+        r = fd >= 0 ? archive_read_open_fd(a, fd, 64 * 1024) : archive_read_open_memory(a, data, len);
+    }
     if (r != ARCHIVE_OK) {
         err(w, "cannot open archive: %s; archive skipped", aerr(a));
         archive_read_free(a);
@@ -602,7 +692,7 @@ static void handle_data(walker *w, const unsigned char *data, size_t len, int de
         err(w, "archive nested more than %d levels deep; archive skipped", w->lim->max_depth);
         return;
     }
-    struct archive *a = open_archive(w, -1, data, len, is_compressed_stream(data, len));
+    struct archive *a = open_archive(w, -1, data, len, is_compressed_stream(data, len), NULL);
     if (a)
         walk_archive(w, a, depth + 1, len, name);
 }
@@ -736,6 +826,7 @@ static int read_plain(walker *w, int fd, const struct stat *st, const unsigned c
         }
         if (n == 0)
             break;
+        hash_feed(w, fd, len, buf + len, (size_t)n);
         len += (size_t)n;
         w->bytes_in += (uint64_t)n;
         if (len > limit) {
@@ -751,7 +842,7 @@ static int read_plain(walker *w, int fd, const struct stat *st, const unsigned c
 }
 
 /* A regular file at w->path.  *fatal is set when it cannot be read at all. */
-static void walk_file(walker *w, const char *name, int *fatal)
+static void walk_file(walker *w, const char *name, int top, int *fatal)
 {
     char eb[128];
     int fd = open(w->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -773,6 +864,8 @@ static void walk_file(walker *w, const char *name, int *fatal)
         close(fd);
         return;
     }
+    if (top && w->hash)
+        w->hash_fd = fd;
     unsigned char prefix[SNIFF];
     size_t got = 0;
     while (got < SNIFF) {
@@ -782,11 +875,13 @@ static void walk_file(walker *w, const char *name, int *fatal)
         if (n < 0) {
             err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
             *fatal = 1;
+            w->hash_fd = -1;
             close(fd);
             return;
         }
         if (n == 0)
             break;
+        hash_feed(w, fd, got, prefix + got, (size_t)n);
         got += (size_t)n;
     }
     if (ca_is_archive(prefix, got)) {
@@ -797,14 +892,22 @@ static void walk_file(walker *w, const char *name, int *fatal)
             err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
             *fatal = 1;
         } else {
-            struct archive *a = open_archive(w, fd, NULL, 0, is_compressed_stream(prefix, got));
+            hreader *hr = w->hash_fd == fd ? ca_malloc(sizeof *hr) : NULL;
+            if (hr) {
+                hr->w = w;
+                hr->fd = fd;
+                hr->pos = 0;
+            }
+            struct archive *a = open_archive(w, fd, NULL, 0, is_compressed_stream(prefix, got), hr);
             if (a) {
                 w->top = a;
                 w->top_base = w->bytes_in - (uint64_t)st.st_size;
                 walk_archive(w, a, 1, (uint64_t)st.st_size, name);
                 w->top = NULL;
             }
+            ca_free(hr); /* walk_archive freed the archive */
         }
+        hash_rest(w, fd);
         close(fd);
         return;
     }
@@ -812,6 +915,7 @@ static void walk_file(walker *w, const char *name, int *fatal)
     unsigned char *data = NULL;
     size_t len = 0;
     int r = read_plain(w, fd, &st, prefix, got, &data, &len, fatal);
+    hash_rest(w, fd);
     close(fd);
     if (r == 0) {
         deliver(w, data, len, 0, name);
@@ -913,7 +1017,7 @@ static void walk_path(walker *w, const char *name, int top, const dir_up *up, in
     if (S_ISDIR(st.st_mode)) {
         walk_dir(w, &st, up, fatal);
     } else if (S_ISREG(st.st_mode)) {
-        walk_file(w, name, fatal);
+        walk_file(w, name, top, fatal);
     } else if (top) {
         err(w, "not a regular file or folder; input skipped");
         *fatal = 1;
@@ -933,6 +1037,7 @@ static int walker_init(walker *w, const char *path, size_t path_len, const ca_li
                        ca_diag *diag, ca_entry_fn fn, void *ud)
 {
     memset(w, 0, sizeof *w);
+    w->hash_fd = -1;
     w->lim = lim;
     w->diag = diag;
     w->fn = fn;
@@ -968,6 +1073,17 @@ static ca_status walker_done(walker *w, int fatal)
 ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
                         ca_entry_fn fn, void *ud, uint64_t *bytes_in)
 {
+    return ca_walk_input_hash(input, lim, diag, fn, ud, bytes_in, NULL, NULL);
+}
+
+ca_status ca_walk_input_hash(const char *input, const ca_limits *lim, ca_diag *diag,
+                             ca_entry_fn fn, void *ud, uint64_t *bytes_in, char sha256[65],
+                             uint64_t *hashed)
+{
+    if (sha256)
+        sha256[0] = '\0';
+    if (hashed)
+        *hashed = 0;
     if (bytes_in)
         *bytes_in = 0;
     if (!input || !lim || !fn)
@@ -984,7 +1100,21 @@ ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
         for (size_t i = 0; i < w.path_len; i++)
             if (w.path[i] == '/' && i + 1 < w.path_len)
                 slash = w.path + i;
+        struct sha256_ctx ctx;
+        if (sha256) {
+            sha256_init(&ctx);
+            w.hash = &ctx;
+        }
         walk_path(&w, slash ? slash + 1 : w.path, 1, NULL, &fatal);
+        if (sha256 && w.hash_done && !w.hash_bad) {
+            uint8_t dg[SHA256_DIGEST_SIZE];
+            sha256_digest(&ctx, sizeof dg, dg);
+            for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+                snprintf(sha256 + 2 * i, 3, "%02x", dg[i]);
+            if (hashed)
+                *hashed = w.hashed;
+        }
+        w.hash = NULL;
     }
     if (bytes_in)
         *bytes_in = w.bytes_in;
@@ -1011,7 +1141,7 @@ ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len
         } else if (lim->max_depth < 1) {
             err(&w, "archive nested more than %d levels deep; archive skipped", lim->max_depth);
         } else {
-            struct archive *a = open_archive(&w, -1, data, len, is_compressed_stream(data, len));
+            struct archive *a = open_archive(&w, -1, data, len, is_compressed_stream(data, len), NULL);
             if (a)
                 walk_archive(&w, a, 1, len, base);
         }

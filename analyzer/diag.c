@@ -120,6 +120,8 @@ size_t ca_diag_len(const ca_diag *d) { return d->len; }
 const ca_diag_item *ca_diag_at(const ca_diag *d, size_t i) { return &d->items[i]; }
 size_t ca_diag_suppressed(const ca_diag *d) { return d->suppressed; }
 
+size_t ca_diag_max_per_file(const ca_diag *d) { return d ? d->max_per_file : 0; }
+
 void ca_diag_merge(ca_diag *dst, ca_diag *src)
 {
     for (size_t i = 0; i < src->len; i++) {

@@ -40,6 +40,8 @@ size_t ca_diag_count(const ca_diag *d, ca_diag_level level);
 size_t ca_diag_len(const ca_diag *d);
 const ca_diag_item *ca_diag_at(const ca_diag *d, size_t i);
 size_t ca_diag_suppressed(const ca_diag *d);
+/* The max_per_file d was made with (the default resolved). */
+size_t ca_diag_max_per_file(const ca_diag *d);
 /* Moves every item of src to the end of dst (src is left empty). */
 void ca_diag_merge(ca_diag *dst, ca_diag *src);
 /* Writes "chataudit: FILE:LINE: msg" lines (warnings and errors) to f,

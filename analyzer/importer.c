@@ -2,6 +2,8 @@
  * importer.c — the import driver, the event store and the sink parsers
  * write into.
  */
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,10 @@
 
 #define EV_BLOCK 16384 /* events per storage block (~4 MiB) */
 
+/* Where a parser writes one entry: the entry's events (numbered and moved
+ * into the store when the entry is committed, in input order), strings in
+ * the sink's arena, problems in the sink's diag.  The import's own sink
+ * serves entries read on the calling thread; each parser thread has one. */
 struct ca_sink {
     ca_import *imp;
     const ca_format *fmt;
@@ -23,8 +29,17 @@ struct ca_sink {
     const char *last_platform;
     const ca_group_reg *last_group; /* ... and its row (NULL: none) */
     ca_file_stats *fs;
-    long seq_in_file;
+    ca_arena *arena;        /* strings and records (lives as long as the import) */
+    ca_diag *diag;
+    ca_event *ev;           /* the current entry's events */
+    size_t n_ev, cap_ev;
+    int oom;
+    /* test sink */
+    char last_msg[512];
+    size_t n_msgs;
 };
+
+typedef struct ca_pool ca_pool;
 
 struct ca_import {
     const ca_config *cfg;
@@ -45,18 +60,29 @@ struct ca_import {
     int oom;
     void (*progress)(void *ud, uint64_t input_done, size_t events);
     void *progress_ud;
-    /* test sink */
-    char last_msg[512];
-    size_t n_msgs;
+    pthread_mutex_t intern_mu; /* the interner is shared by the parser threads */
+    int threads;               /* parser threads (0: parse on the caller's) */
+    ca_pool *pool;             /* while an input is read with threads */
+    ca_arena **arenas;         /* the parser threads' arenas, kept to the end */
+    size_t n_arenas;
 };
+
+/* The interner, under its lock (parser threads intern concurrently). */
+static const char *intern_locked(ca_import *imp, const char *p, size_t n)
+{
+    pthread_mutex_lock(&imp->intern_mu);
+    const char *r = ca_intern(imp->intern, p, n);
+    pthread_mutex_unlock(&imp->intern_mu);
+    return r;
+}
 
 /* ---------------------------------------------------------------- sink */
 
 const char *ca_sink_str(ca_sink *s, const char *p, size_t n)
 {
-    const char *r = ca_arena_strndup(s->imp->arena, p, n);
+    const char *r = ca_arena_strndup(s->arena, p, n);
     if (!r)
-        s->imp->oom = 1;
+        s->oom = 1;
     return r;
 }
 
@@ -67,17 +93,17 @@ const char *ca_sink_cstr(ca_sink *s, const char *p)
 
 const char *ca_sink_intern(ca_sink *s, const char *p, size_t n)
 {
-    const char *r = ca_intern(s->imp->intern, p, n);
+    const char *r = intern_locked(s->imp, p, n);
     if (!r)
-        s->imp->oom = 1;
+        s->oom = 1;
     return r;
 }
 
 void *ca_sink_alloc(ca_sink *s, size_t n)
 {
-    void *r = ca_arena_calloc(s->imp->arena, n);
+    void *r = ca_arena_calloc(s->arena, n);
     if (!r)
-        s->imp->oom = 1;
+        s->oom = 1;
     return r;
 }
 
@@ -97,16 +123,16 @@ static void sink_report(ca_sink *s, ca_diag_level lv, long line, const char *fmt
 {
     va_list ap2;
     va_copy(ap2, ap);
-    vsnprintf(s->imp->last_msg, sizeof s->imp->last_msg, fmt, ap2);
+    vsnprintf(s->last_msg, sizeof s->last_msg, fmt, ap2);
     va_end(ap2);
-    s->imp->n_msgs++;
+    s->n_msgs++;
     if (s->fs) {
         if (lv == CA_DIAG_ERROR)
             s->fs->errors++;
         else
             s->fs->warnings++;
     }
-    ca_diag_vadd(s->imp->diag, lv, s->path, line, fmt, ap);
+    ca_diag_vadd(s->diag, lv, s->path, line, fmt, ap);
 }
 
 void ca_sink_warn(ca_sink *s, long line, const char *fmt, ...)
@@ -129,30 +155,28 @@ void ca_sink_incomplete(ca_sink *s, const char *why)
 {
     if (s->fs && !s->fs->incomplete)
         s->fs->incomplete = ca_sink_cstr(s, why);
-    ca_diag_add(s->imp->diag, CA_DIAG_WARN, s->path, 0, "export is incomplete: %s", why);
+    ca_diag_add(s->diag, CA_DIAG_WARN, s->path, 0, "export is incomplete: %s", why);
 }
 
 ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
 {
     ca_import *imp = s->imp;
-    if (imp->oom)
+    if (s->oom)
         return CA_FATAL;
-    if (imp->n_events == imp->n_blocks * EV_BLOCK) {
-        ca_event **nb = ca_realloc(imp->blocks, (imp->n_blocks + 1) * sizeof *nb);
-        if (!nb)
-            return imp->oom = 1, CA_FATAL;
-        imp->blocks = nb;
-        nb[imp->n_blocks] = ca_malloc_large(EV_BLOCK * sizeof(ca_event));
-        if (!nb[imp->n_blocks])
-            return imp->oom = 1, CA_FATAL;
-        imp->n_blocks++;
+    if (s->n_ev == s->cap_ev) {
+        size_t cap = s->cap_ev ? s->cap_ev * 2 : 256;
+        ca_event *ne = cap < SIZE_MAX / sizeof *ne ? ca_realloc(s->ev, cap * sizeof *ne) : NULL;
+        if (!ne)
+            return s->oom = 1, CA_FATAL;
+        s->ev = ne;
+        s->cap_ev = cap;
     }
-    ca_event *e = &imp->blocks[imp->n_events / EV_BLOCK][imp->n_events % EV_BLOCK];
+    ca_event *e = &s->ev[s->n_ev];
     *e = *ev;
     if (!e->platform)
         e->platform = s->fmt ? s->fmt->platform : "wechat";
     e->src_path = s->path;
-    e->seq = imp->seq++;
+    e->seq = 0; /* numbered when the entry is committed */
     e->flags |= ca_format_event_flags(s->fmt);
     if (!e->conv) /* parsers name the conversation; this is a safety net */
         e->conv = ca_sink_intern(s, "unknown", 7);
@@ -176,26 +200,25 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
     }
     if (g && !e->conv_name && g->name[0])
         e->conv_name = ca_sink_intern(s, g->name, strlen(g->name));
-    imp->n_events++;
+    s->n_ev++;
     if (s->fs && (unsigned)e->kind < CA_KIND__COUNT)
         s->fs->events[e->kind]++;
-    return imp->oom ? CA_FATAL : CA_OK;
+    return s->oom ? CA_FATAL : CA_OK;
 }
 
-size_t ca_sink_mark(const ca_sink *s) { return s->imp->n_events; }
+size_t ca_sink_mark(const ca_sink *s) { return s->n_ev; }
 
 void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id)
 {
-    ca_import *imp = s->imp;
     if (!self_id)
         return;
-    const char *self = ca_intern(imp->intern, "self", 4);
+    const char *self = intern_locked(s->imp, "self", 4);
     if (!self) {
-        imp->oom = 1;
+        s->oom = 1;
         return;
     }
-    for (size_t i = mark; i < imp->n_events; i++) {
-        ca_event *e = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+    for (size_t i = mark; i < s->n_ev; i++) {
+        ca_event *e = &s->ev[i];
         if (e->sender == self || (!e->sender && (e->flags & CA_EV_FROM_SELF)))
             e->sender = self_id;
         if (e->actor == self)
@@ -204,6 +227,29 @@ void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id)
             if (e->targets[k] == self)
                 e->targets[k] = self_id;
     }
+}
+
+/* Copies an entry's events into the store, numbering them in input order.
+ * CA_OK or CA_FATAL (out of memory). */
+static ca_status store_events(ca_import *imp, const ca_event *ev, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (imp->n_events == imp->n_blocks * EV_BLOCK) {
+            ca_event **nb = ca_realloc(imp->blocks, (imp->n_blocks + 1) * sizeof *nb);
+            if (!nb)
+                return imp->oom = 1, CA_FATAL;
+            imp->blocks = nb;
+            nb[imp->n_blocks] = ca_malloc_large(EV_BLOCK * sizeof(ca_event));
+            if (!nb[imp->n_blocks])
+                return imp->oom = 1, CA_FATAL;
+            imp->n_blocks++;
+        }
+        ca_event *e = &imp->blocks[imp->n_events / EV_BLOCK][imp->n_events % EV_BLOCK];
+        *e = ev[k];
+        e->seq = imp->seq++;
+        imp->n_events++;
+    }
+    return CA_OK;
 }
 
 /* -------------------------------------------------------------- import */
@@ -221,6 +267,9 @@ ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
     imp->arena = ca_arena_new((size_t)4 << 20);
     imp->intern = ca_intern_new();
     imp->sink.imp = imp;
+    imp->sink.arena = imp->arena;
+    imp->sink.diag = diag;
+    pthread_mutex_init(&imp->intern_mu, NULL);
     if (!imp->arena || !imp->intern) {
         ca_import_free(imp);
         return NULL;
@@ -237,14 +286,20 @@ void ca_import_free(ca_import *imp)
     ca_free(imp->blocks);
     ca_free(imp->order);
     ca_free(imp->files);
+    ca_free(imp->sink.ev);
+    for (size_t i = 0; i < imp->n_arenas; i++)
+        ca_arena_free(imp->arenas[i]);
+    ca_free(imp->arenas);
     ca_arena_free(imp->arena);
     ca_intern_free(imp->intern);
+    pthread_mutex_destroy(&imp->intern_mu);
     ca_free(imp);
 }
 
 static ca_file_stats *stats_of(ca_import *imp, const char *path);
 
-static ca_file_stats *new_file(ca_import *imp, const char *path)
+/* A new file record for the interned path, in input order; NULL on oom. */
+static ca_file_stats *new_file(ca_import *imp, const char *ipath)
 {
     if (imp->n_files == imp->cap_files) {
         size_t cap = imp->cap_files ? imp->cap_files * 2 : 16;
@@ -256,12 +311,12 @@ static ca_file_stats *new_file(ca_import *imp, const char *path)
     }
     ca_file_stats *fs = &imp->files[imp->n_files++];
     memset(fs, 0, sizeof *fs);
-    fs->path = ca_intern_cstr(imp->intern, path);
-    return fs->path ? fs : NULL;
+    fs->path = ipath;
+    return fs;
 }
 
 /* A short printable excerpt of the first line, for "unrecognised" notes. */
-static const char *first_line(ca_import *imp, const char *text, size_t len)
+static const char *first_line(ca_arena *arena, const char *text, size_t len)
 {
     size_t n = 0;
     while (n < len && n < 60 && text[n] != '\n' && text[n] != '\r')
@@ -271,24 +326,18 @@ static const char *first_line(ca_import *imp, const char *text, size_t len)
     ca_buf b = CA_BUF_INIT;
     for (size_t i = 0; i < n; i++)
         ca_buf_putc(&b, (unsigned char)text[i] < 0x20 ? '?' : text[i]);
-    const char *r = ca_arena_strdup(imp->arena, ca_buf_cstr(&b));
+    const char *r = ca_arena_strdup(arena, ca_buf_cstr(&b));
     ca_buf_free(&b);
     return r;
 }
 
-static ca_status import_entry(ca_import *imp, const char *path, const char *name,
-                              const unsigned char *data, size_t len)
+/* Decodes the entry, detects its format and parses it into s, counting
+ * into fs (whose path is the entry's interned path); problems go to
+ * s->diag.  Runs on the caller's thread or on a parser thread: it touches
+ * nothing of the import but the (locked) interner and the const config. */
+static ca_status parse_entry(ca_import *imp, ca_sink *s, ca_file_stats *fs, const char *name,
+                             const unsigned char *data, size_t len)
 {
-    const char *ipath = ca_intern_cstr(imp->intern, path);
-    if (!ipath)
-        return CA_FATAL;
-    if (stats_of(imp, ipath)) { /* named twice (a folder and a file in it) */
-        ca_diag_add(imp->diag, CA_DIAG_NOTE, path, 0, "already read; skipped");
-        return CA_OK;
-    }
-    ca_file_stats *fs = new_file(imp, path);
-    if (!fs)
-        return CA_FATAL;
     ca_text t;
     if (ca_decode(data, len, &t) != CA_OK)
         return CA_FATAL;
@@ -297,7 +346,7 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
     if (t.n_replaced)
         fs->warnings++;
     if (t.n_replaced)
-        ca_diag_add(imp->diag, CA_DIAG_WARN, fs->path, 0,
+        ca_diag_add(s->diag, CA_DIAG_WARN, fs->path, 0,
                     "%zu invalid byte sequence%s in %s text replaced by U+FFFD",
                     t.n_replaced, t.n_replaced == 1 ? "" : "s", t.charset);
     const ca_format *fmt = imp->force;
@@ -310,23 +359,24 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
     }
     ca_status st = CA_OK;
     if (!fmt) {
-        fs->unrecognised = first_line(imp, t.data, t.len);
-        ca_diag_add(imp->diag, CA_DIAG_NOTE, fs->path, 0,
+        fs->unrecognised = first_line(s->arena, t.data, t.len);
+        if (!fs->unrecognised)
+            s->oom = 1;
+        ca_diag_add(s->diag, CA_DIAG_NOTE, fs->path, 0,
                     "not a recognised chat export (first line: \"%s\"); skipped",
                     fs->unrecognised ? fs->unrecognised : "");
     } else {
         fs->format = fmt->name;
         ca_entry e = {fs->path, name, t.data, t.len, t.charset};
-        ca_sink *s = &imp->sink;
         s->fmt = fmt;
         s->path = fs->path;
         s->fs = fs;
         st = fmt->parse(&e, s);
-        if (st == CA_FATAL && !imp->oom) {
+        if (st == CA_FATAL && !s->oom) {
             /* the entry is lost, the run goes on, and the loss is said */
             if (!fs->errors) {
                 fs->errors++;
-                ca_diag_add(imp->diag, CA_DIAG_ERROR, fs->path, 0,
+                ca_diag_add(s->diag, CA_DIAG_ERROR, fs->path, 0,
                             "could not be read as %s; entry skipped", fmt->name);
             }
             st = CA_WARN;
@@ -334,7 +384,290 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
         s->fs = NULL;
     }
     ca_free(t.data);
+    return s->oom ? CA_FATAL : st;
+}
+
+/* One entry, parsed and stored on the caller's thread. */
+static ca_status import_entry(ca_import *imp, const char *path, const char *name,
+                              const unsigned char *data, size_t len)
+{
+    const char *ipath = intern_locked(imp, path, strlen(path));
+    if (!ipath)
+        return CA_FATAL;
+    if (stats_of(imp, ipath)) { /* named twice (a folder and a file in it) */
+        ca_diag_add(imp->diag, CA_DIAG_NOTE, path, 0, "already read; skipped");
+        return CA_OK;
+    }
+    ca_file_stats *fs = new_file(imp, ipath);
+    if (!fs)
+        return CA_FATAL;
+    ca_sink *s = &imp->sink;
+    s->diag = imp->diag;
+    ca_status st = parse_entry(imp, s, fs, name, data, len);
+    if (s->oom)
+        imp->oom = 1;
+    if (store_events(imp, s->ev, s->n_ev) != CA_OK)
+        st = CA_FATAL;
+    s->n_ev = 0;
     return imp->oom ? CA_FATAL : st;
+}
+
+/* ------------------------------------------------------- parser threads */
+
+/*
+ * With threads, the walker (on the caller's thread) decompresses entries
+ * one after the other and hands each, copied, to a pool of parser threads;
+ * each thread parses into its own sink (arena, events, diagnostics).  The
+ * caller commits finished entries strictly in input order: file record,
+ * diagnostics (the walker's own, recorded before the entry, come first),
+ * events numbered with the next seq.  So the store, the seq numbers and
+ * every diagnostic are what the single-threaded import makes, for any
+ * number of threads.  At most POOL_JOBS(threads) entries and about
+ * POOL_BYTES of entry bytes are in flight.
+ */
+#define POOL_BYTES ((size_t)64 << 20)
+#define POOL_JOBS(n) ((size_t)(n) * 2 + 2)
+#define POOL_MAX 64
+
+typedef struct job {
+    const char *path;      /* interned; NULL: no entry (diagnostics only) */
+    char *name;
+    unsigned char *data;   /* freed once parsed */
+    size_t len;
+    size_t file_idx;
+    uint64_t input_done;
+    ca_file_stats fs;
+    ca_diag *diag;         /* the walker's problems before it, then its own */
+    ca_event *ev;          /* its events, handed over by the sink */
+    size_t n_ev;
+    ca_status st;
+    int oom;
+    int done;              /* under the pool lock */
+} job;
+
+struct ca_pool {
+    ca_import *imp;
+    int n;                 /* threads started */
+    pthread_t th[POOL_MAX];
+    ca_sink sinks[POOL_MAX];
+    locale_t loc;          /* the walker's C.UTF-8, for the parser threads too */
+    ca_diag *walk_diag;    /* the walker's problems, moved into the next job */
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    job **ring;            /* [head, tail) in flight, [next, tail) not yet taken */
+    size_t cap, head, next, tail;
+    size_t bytes;          /* entry bytes in flight */
+    int quit;
+    int stop;              /* an entry failed fatally: the walk stops */
+};
+
+static void job_free(job *j)
+{
+    if (!j)
+        return;
+    ca_free(j->name);
+    ca_free(j->data);
+    ca_free(j->ev);
+    ca_diag_free(j->diag);
+    ca_free(j);
+}
+
+static void *pool_worker(void *arg)
+{
+    ca_sink *s = arg;
+    ca_pool *p = s->imp->pool;
+    if (p->loc)
+        uselocale(p->loc);
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->next == p->tail && !p->quit)
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->next == p->tail)
+            break;
+        job *j = p->ring[p->next++ % p->cap];
+        pthread_mutex_unlock(&p->mu);
+        if (j->data) {
+            s->diag = j->diag;
+            j->st = parse_entry(s->imp, s, &j->fs, j->name, j->data, j->len);
+            j->oom = s->oom;
+            s->oom = 0;
+            ca_free(j->data);
+            j->data = NULL;
+            j->ev = s->ev; /* the events go with the job */
+            j->n_ev = s->n_ev;
+            s->ev = NULL;
+            s->n_ev = s->cap_ev = 0;
+        }
+        pthread_mutex_lock(&p->mu);
+        j->done = 1;
+        pthread_cond_broadcast(&p->done);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Commits a finished job on the caller's thread (in input order). */
+static void commit_job(ca_pool *p, job *j)
+{
+    ca_import *imp = p->imp;
+    if (j->path)
+        imp->files[j->file_idx] = j->fs;
+    if (imp->diag)
+        ca_diag_merge(imp->diag, j->diag);
+    if (store_events(imp, j->ev, j->n_ev) != CA_OK || j->oom)
+        imp->oom = 1;
+    if (j->st == CA_FATAL || imp->oom)
+        p->stop = 1;
+    if (imp->progress)
+        imp->progress(imp->progress_ud, j->input_done, imp->n_events);
+    job_free(j);
+}
+
+/* Commits the finished jobs at the head; all of them when all is set. */
+static void pool_reap(ca_pool *p, int all)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->head < p->tail) {
+        job *j = p->ring[p->head % p->cap];
+        if (!j->done) {
+            if (!all)
+                break;
+            pthread_cond_wait(&p->done, &p->mu);
+            continue;
+        }
+        p->head++;
+        p->bytes -= j->len;
+        pthread_mutex_unlock(&p->mu);
+        commit_job(p, j);
+        pthread_mutex_lock(&p->mu);
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+/* Queues j, first waiting (and committing) while too much is in flight. */
+static void pool_submit(ca_pool *p, job *j)
+{
+    for (;;) {
+        pool_reap(p, 0);
+        pthread_mutex_lock(&p->mu);
+        size_t inflight = p->tail - p->head;
+        if (inflight == 0 || (inflight < p->cap && p->bytes + j->len <= POOL_BYTES)) {
+            p->ring[p->tail++ % p->cap] = j;
+            p->bytes += j->len;
+            pthread_cond_signal(&p->work);
+            pthread_mutex_unlock(&p->mu);
+            return;
+        }
+        job *h = p->ring[p->head % p->cap];
+        while (!h->done)
+            pthread_cond_wait(&p->done, &p->mu);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static ca_status pool_entry(void *ud, const ca_raw_entry *e)
+{
+    ca_import *imp = ud;
+    ca_pool *p = imp->pool;
+    if (p->stop || imp->oom)
+        return CA_FATAL;
+    job *j = ca_calloc(1, sizeof *j);
+    if (!j || !(j->diag = ca_diag_new(ca_diag_max_per_file(imp->diag)))) {
+        ca_free(j);
+        imp->oom = 1;
+        return CA_FATAL;
+    }
+    ca_diag_merge(j->diag, p->walk_diag);
+    j->input_done = e->input_done;
+    const char *ipath = intern_locked(imp, e->path, strlen(e->path));
+    ca_file_stats *fs = NULL;
+    if (!ipath) {
+        imp->oom = 1;
+    } else if (stats_of(imp, ipath)) { /* named twice (a folder and a file in it) */
+        ca_diag_add(j->diag, CA_DIAG_NOTE, e->path, 0, "already read; skipped");
+    } else if (!(fs = new_file(imp, ipath)) || !(j->name = ca_strdup(e->name)) ||
+               !(j->data = ca_malloc(e->len ? e->len : 1))) {
+        imp->oom = 1;
+    } else {
+        j->path = ipath;
+        j->file_idx = (size_t)(fs - imp->files);
+        j->fs = *fs;
+        memcpy(j->data, e->data, e->len);
+        j->len = e->len;
+    }
+    if (imp->oom) {
+        job_free(j);
+        return CA_FATAL;
+    }
+    pool_submit(p, j); /* a job without data (diagnostics only) passes a thread too */
+    return p->stop ? CA_FATAL : CA_OK;
+}
+
+/* Starts the parser threads; NULL on failure (then the caller parses). */
+static ca_pool *pool_new(ca_import *imp)
+{
+    ca_pool *p = ca_calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->imp = imp;
+    p->cap = POOL_JOBS(imp->threads);
+    p->ring = ca_calloc(p->cap, sizeof *p->ring);
+    p->walk_diag = ca_diag_new(ca_diag_max_per_file(imp->diag));
+    ca_arena **na = ca_realloc(imp->arenas, (imp->n_arenas + (size_t)imp->threads) * sizeof *na);
+    if (na)
+        imp->arenas = na;
+    if (!p->ring || !p->walk_diag || !na) {
+        ca_free(p->ring);
+        ca_diag_free(p->walk_diag);
+        ca_free(p);
+        return NULL;
+    }
+    p->loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->done, NULL);
+    imp->pool = p;
+    for (int k = 0; k < imp->threads && k < POOL_MAX; k++) {
+        ca_sink *s = &p->sinks[k];
+        s->imp = imp;
+        if (!(s->arena = ca_arena_new((size_t)4 << 20)))
+            break;
+        imp->arenas[imp->n_arenas++] = s->arena; /* its strings live on */
+        if (pthread_create(&p->th[k], NULL, pool_worker, s) != 0)
+            break;
+        p->n++;
+    }
+    return p;
+}
+
+/* Commits what is left, stops the threads and frees the pool. */
+static void pool_free(ca_pool *p)
+{
+    pool_reap(p, 1);
+    pthread_mutex_lock(&p->mu);
+    p->quit = 1;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    for (int k = 0; k < p->n; k++)
+        pthread_join(p->th[k], NULL);
+    if (p->imp->diag) /* the walker's last problems */
+        ca_diag_merge(p->imp->diag, p->walk_diag);
+    for (int k = 0; k < POOL_MAX; k++)
+        ca_free(p->sinks[k].ev);
+    if (p->loc)
+        freelocale(p->loc);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->done);
+    ca_diag_free(p->walk_diag);
+    ca_free(p->ring);
+    p->imp->pool = NULL;
+    ca_free(p);
+}
+
+void ca_import_set_threads(ca_import *imp, int n)
+{
+    imp->threads = n > 1 ? (n < POOL_MAX ? n : POOL_MAX) : 0;
 }
 
 static ca_status on_entry(void *ud, const ca_raw_entry *e)
@@ -355,8 +688,27 @@ void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_
 
 ca_status ca_import_input(ca_import *imp, const char *input)
 {
+    return ca_import_input_hash(imp, input, NULL, NULL);
+}
+
+ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65],
+                               uint64_t *hashed)
+{
     uint64_t bytes = 0;
-    ca_status st = ca_walk_input(input, imp->lim, imp->diag, on_entry, imp, &bytes);
+    ca_pool *p = imp->threads > 1 ? pool_new(imp) : NULL;
+    ca_status st;
+    if (p && p->n > 0) {
+        st = ca_walk_input_hash(input, imp->lim, p->walk_diag, pool_entry, imp, &bytes, sha256,
+                                hashed);
+        pool_reap(p, 1);
+        if (p->stop)
+            st = CA_FATAL; /* as the walk would have stopped there */
+        pool_free(p);
+    } else {
+        if (p)
+            pool_free(p); /* no thread could start: parse here */
+        st = ca_walk_input_hash(input, imp->lim, imp->diag, on_entry, imp, &bytes, sha256, hashed);
+    }
     imp->bytes_in += bytes;
     if (imp->oom) {
         ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
@@ -935,6 +1287,7 @@ ca_sink *ca_test_sink_new(void)
         return NULL;
     }
     t->imp->sink.path = ca_intern_cstr(t->imp->intern, "test");
+    t->imp->sink.diag = t->diag;
     for (size_t i = 0; i < CA_ARRAY_LEN(test_sinks); i++)
         if (!test_sinks[i]) {
             test_sinks[i] = t;
@@ -965,10 +1318,10 @@ void ca_test_sink_free(ca_sink *s)
     ca_free(t);
 }
 
-size_t ca_test_sink_nwarn(ca_sink *s) { return s->imp->n_msgs; }
-const char *ca_test_sink_last_msg(ca_sink *s) { return s->imp->last_msg; }
-size_t ca_test_sink_nevents(ca_sink *s) { return s->imp->n_events; }
+size_t ca_test_sink_nwarn(ca_sink *s) { return s->n_msgs; }
+const char *ca_test_sink_last_msg(ca_sink *s) { return s->last_msg; }
+size_t ca_test_sink_nevents(ca_sink *s) { return s->n_ev; }
 const ca_event *ca_test_sink_event(ca_sink *s, size_t i)
 {
-    return &s->imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+    return &s->ev[i];
 }

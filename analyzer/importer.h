@@ -41,6 +41,18 @@ void ca_import_free(ca_import *imp);
  * or memory ran out. */
 ca_status ca_import_input(ca_import *imp, const char *input);
 
+/* As ca_import_input, and the SHA-256 of a regular-file INPUT taken while
+ * it is read (ca_walk_input_hash: "" for a folder or a file that could not
+ * be read to its end). */
+ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65],
+                               uint64_t *hashed);
+
+/* Parses entries on n threads while the caller's thread reads (and
+ * decompresses) the inputs; n <= 1: everything on the caller's thread (the
+ * default).  The result — events, their order and seq numbers, file
+ * records, diagnostics — is the same for every n. */
+void ca_import_set_threads(ca_import *imp, int n);
+
 /* Calls fn after every entry with the bytes of the current INPUT read so
  * far and the events imported so far (for a progress line). */
 void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done,

@@ -14,6 +14,10 @@ typedef struct lex_entry {
     const char *term; /* the line as written, trimmed */
     const char *file; /* shared by every entry of one file */
     long line;
+    const char *key;  /* what the matcher got: the normalized term, or the
+                       * pattern (NUL-terminated) */
+    size_t key_len;
+    int is_re;
 } lex_entry;
 
 struct ca_lexicon {
@@ -125,7 +129,7 @@ static long push_entry(ca_lexicon *lx, const char *file, const char *s, size_t n
     char *term = ca_arena_strndup(lx->arena, s, n);
     if (!term)
         return -1;
-    lx->entries[lx->n] = (lex_entry){term, file, line};
+    lx->entries[lx->n] = (lex_entry){term, file, line, NULL, 0, 0};
     return (long)lx->n++;
 }
 
@@ -147,6 +151,9 @@ static int load_pattern(ca_lexicon *lx, const char *file, const char *s, size_t 
     long id = push_entry(lx, file, s, n, line);
     if (id < 0)
         return LINE_OOM;
+    lx->entries[id].key = lx->entries[id].term + 3;
+    lx->entries[id].key_len = plen;
+    lx->entries[id].is_re = 1;
     char err[512];
     if (ca_matcher_add_regex(lx->m, ca_buf_cstr(tmp), (uint32_t)id, err, sizeof err) != 0) {
         lx->n--; /* the id is not handed out (its string stays in the arena) */
@@ -176,8 +183,13 @@ static int load_term(ca_lexicon *lx, const char *file, const char *s, size_t n, 
     }
     /* entry first: if the matcher then fails, the entry is an unused id */
     long id = push_entry(lx, file, s, n, line);
-    if (id < 0 || ca_matcher_add(lx->m, term, tlen, (uint32_t)id) != 0)
+    if (id < 0)
         return LINE_OOM;
+    const char *key = term == s ? lx->entries[id].term : ca_arena_strndup(lx->arena, term, tlen);
+    if (!key || ca_matcher_add(lx->m, term, tlen, (uint32_t)id) != 0)
+        return LINE_OOM;
+    lx->entries[id].key = key;
+    lx->entries[id].key_len = tlen;
     return LINE_OK;
 }
 
@@ -289,6 +301,22 @@ int ca_lexicon_build(ca_lexicon *lx)
 }
 
 const ca_matcher *ca_lexicon_matcher(const ca_lexicon *lx) { return lx->m; }
+
+int ca_lexicon_add_to(const ca_lexicon *lx, ca_matcher *m, uint32_t base)
+{
+    if (lx->n > UINT32_MAX - base)
+        return -1;
+    for (size_t i = 0; i < lx->n; i++) {
+        const lex_entry *e = &lx->entries[i];
+        uint32_t id = base + (uint32_t)i;
+        if (!e->key)
+            continue; /* an id whose term the lexicon's own matcher lacks (oom) */
+        if (e->is_re ? ca_matcher_add_regex(m, e->key, id, NULL, 0) != 0
+                     : ca_matcher_add(m, e->key, e->key_len, id) != 0)
+            return -1;
+    }
+    return 0;
+}
 size_t ca_lexicon_size(const ca_lexicon *lx) { return lx->n; }
 
 const char *ca_lexicon_term(const ca_lexicon *lx, uint32_t id)

@@ -17,7 +17,8 @@
  * Several category files may go into one lexicon, so that one pass over a
  * message finds the hits of every category: the ids of a file are the
  * range [ca_lexicon_size() before its load, ca_lexicon_size() after).
- * A term listed in two files keeps the id (and category) of the first.
+ * A term listed in two files is reported under the ids of both (a scan
+ * finds it once per id, in the order loaded).
  *
  * Diagnostics (to the ca_diag given to ca_lexicon_load; file = the path as
  * given, line = the 1-based line number):
@@ -78,6 +79,14 @@ int ca_lexicon_build(ca_lexicon *lx);
 /* The lexicon's matcher, owned by the lexicon; scan it only after
  * ca_lexicon_build.  Match ids are lexicon ids. */
 const ca_matcher *ca_lexicon_matcher(const ca_lexicon *lx);
+
+/* Adds every term (normalized, as the lexicon's own matcher has it) and
+ * every pattern of lx to the unbuilt matcher m, each reported with id
+ * base + its lexicon id: several lexicons go into one automaton, so that
+ * one pass over a text finds the hits of all of them (a term two lexicons
+ * list is reported under both).  lx need not be built.  Returns 0, or -1
+ * on out of memory, when m is built or base + ca_lexicon_size(lx) overflows. */
+int ca_lexicon_add_to(const ca_lexicon *lx, ca_matcher *m, uint32_t base);
 
 /* Number of ids handed out (accepted lines). */
 size_t ca_lexicon_size(const ca_lexicon *lx);

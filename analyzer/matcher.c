@@ -70,9 +70,15 @@ typedef struct trie_node {
     uint32_t child;   /* first child, AC_NONE if none (root: see root_child) */
     uint32_t sibling; /* next sibling, larger label; AC_NONE at the end */
     uint32_t id;      /* term id, valid when term is set */
+    uint32_t dups;    /* further ids of the term: a list in dups, newest first */
     uint8_t label;    /* byte on the edge from the parent */
     uint8_t term;     /* a term ends here */
 } trie_node;
+
+/* A further id of a term added more than once with different ids. */
+typedef struct dup_id {
+    uint32_t id, next; /* next: older entry of the same term, or AC_NONE */
+} dup_id;
 
 /* A sparse state, 8-byte aligned inside the record area. */
 typedef struct ac_rec {
@@ -87,6 +93,7 @@ typedef struct ac_rec {
 typedef struct rx_pat {
     pcre2_code *code;
     uint32_t id;
+    int jit; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
 } rx_pat;
 
 struct ca_matcher {
@@ -107,6 +114,12 @@ struct ca_matcher {
     uint32_t *out_next;  /* next state of the output chain, or AC_NONE */
     uint32_t *term_id;
     uint32_t *depth;     /* = length of the term ending there */
+    uint32_t *more;      /* per state: offset in ids of its further ids, or
+                          * AC_NONE; NULL when no term has more than one id */
+    uint32_t *ids;       /* at an offset: count, then the ids in order added */
+    size_t n_ids;
+    dup_id *dups;        /* build time */
+    size_t n_dups, cap_dups;
     /* both */
     size_t n_terms, max_len;
     rx_pat *pats;
@@ -143,7 +156,7 @@ ca_matcher *ca_matcher_new(void)
     }
     m->cap_trie = 64;
     m->n_trie = 1;
-    m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, 0, 0};
+    m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, AC_NONE, 0, 0};
     for (int c = 0; c < 256; c++)
         m->root_child[c] = AC_NONE;
     return m;
@@ -158,6 +171,10 @@ static void free_scan_tables(ca_matcher *m)
     ca_free(m->out_next);
     ca_free(m->term_id);
     ca_free(m->depth);
+    ca_free(m->more);
+    ca_free(m->ids);
+    m->more = m->ids = NULL;
+    m->n_ids = 0;
     m->rows = NULL;
     m->recs = NULL;
     m->row_state = m->out = m->out_next = m->term_id = m->depth = NULL;
@@ -170,6 +187,7 @@ void ca_matcher_free(ca_matcher *m)
         return;
     free_scan_tables(m);
     ca_free(m->trie);
+    ca_free(m->dups);
     for (size_t i = 0; i < m->n_pats; i++)
         pcre2_code_free(m->pats[i].code);
     ca_free(m->pats);
@@ -198,7 +216,7 @@ static int trie_reserve(ca_matcher *m, size_t n)
 static uint32_t trie_new_node(ca_matcher *m, uint8_t label, uint32_t sibling)
 {
     uint32_t k = (uint32_t)m->n_trie++;
-    m->trie[k] = (trie_node){AC_NONE, sibling, 0, label, 0};
+    m->trie[k] = (trie_node){AC_NONE, sibling, 0, AC_NONE, label, 0};
     return k;
 }
 
@@ -234,13 +252,33 @@ int ca_matcher_add(ca_matcher *m, const char *term, size_t len, uint32_t id)
     uint32_t cur = 0;
     for (size_t i = 0; i < len; i++)
         cur = trie_child(m, cur, p[i]);
-    if (!m->trie[cur].term) {
-        m->trie[cur].term = 1;
-        m->trie[cur].id = id;
+    trie_node *t = &m->trie[cur];
+    if (!t->term) {
+        t->term = 1;
+        t->id = id;
         m->n_terms++;
         if (len > m->max_len)
             m->max_len = len;
+        return 0;
     }
+    /* the term again: a further id, unless it has that one already */
+    if (t->id == id)
+        return 0;
+    for (uint32_t d = t->dups; d != AC_NONE; d = m->dups[d].next)
+        if (m->dups[d].id == id)
+            return 0;
+    if (m->n_dups >= AC_MAX_STATES)
+        return -1;
+    if (m->n_dups == m->cap_dups) {
+        size_t cap = m->cap_dups ? m->cap_dups * 2 : 16;
+        dup_id *nd = ca_realloc(m->dups, cap * sizeof *nd);
+        if (!nd)
+            return -1;
+        m->dups = nd;
+        m->cap_dups = cap;
+    }
+    m->dups[m->n_dups] = (dup_id){id, t->dups};
+    t->dups = (uint32_t)m->n_dups++;
     return 0;
 }
 
@@ -293,8 +331,10 @@ int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *
     }
     /* Without JIT (unsupported CPU, no memory for code pages) the pattern
      * still works through the interpreter, only slower. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    m->pats[m->n_pats++] = (rx_pat){code, id};
+    size_t jit_size = 0;
+    int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
+              pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
+    m->pats[m->n_pats++] = (rx_pat){code, id, jit};
     return 0;
 }
 
@@ -457,6 +497,30 @@ int ca_matcher_build(ca_matcher *m)
     m->recs = ca_calloc(n_recs ? n_recs : 1, sizeof *m->recs);
     if (!b.srow || !m->rows || !m->row_state || !m->recs)
         goto oom;
+    if (m->n_dups) { /* further ids: per state an offset into ids */
+        m->more = ca_malloc(n * sizeof *m->more);
+        m->ids = ca_malloc((m->n_dups * 2) * sizeof *m->ids);
+        if (!m->more || !m->ids)
+            goto oom;
+        for (size_t k = 0; k < n; k++) {
+            uint32_t d = m->trie[b.order[k]].dups;
+            m->more[k] = AC_NONE;
+            if (d == AC_NONE || !m->trie[b.order[k]].term)
+                continue;
+            size_t at = m->n_ids++, cnt = 0;
+            for (; d != AC_NONE; d = m->dups[d].next)
+                m->ids[m->n_ids + cnt++] = m->dups[d].id;
+            /* the list is newest first: reverse it into the order added */
+            for (size_t i = 0; i < cnt / 2; i++) {
+                uint32_t x = m->ids[m->n_ids + i];
+                m->ids[m->n_ids + i] = m->ids[m->n_ids + cnt - 1 - i];
+                m->ids[m->n_ids + cnt - 1 - i] = x;
+            }
+            m->ids[at] = (uint32_t)cnt;
+            m->more[k] = (uint32_t)at;
+            m->n_ids += cnt;
+        }
+    }
     m->n_rows = n_rows;
     m->n_recs = n_recs;
 
@@ -510,6 +574,9 @@ int ca_matcher_build(ca_matcher *m)
     ca_free(m->trie);
     m->trie = NULL;
     m->n_trie = m->cap_trie = 0;
+    ca_free(m->dups);
+    m->dups = NULL;
+    m->n_dups = m->cap_dups = 0;
     m->built = 1;
     return 0;
 oom:
@@ -530,6 +597,8 @@ size_t ca_matcher_memory(const ca_matcher *m)
     bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
     bytes += m->n_recs * sizeof *m->recs;
     bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
+    bytes += (m->more ? m->n_states : 0) * sizeof *m->more + m->n_ids * sizeof *m->ids;
+    bytes += m->cap_dups * sizeof *m->dups;
     for (size_t i = 0; i < m->n_pats; i++) {
         size_t sz = 0;
         if (pcre2_pattern_info(m->pats[i].code, PCRE2_INFO_SIZE, &sz) == 0)
@@ -620,6 +689,13 @@ static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
             i++;
             continue;
         }
+        /* the common case in Chinese text: a three-byte character from
+         * U+1000 up, not a surrogate (E1..EC, EE, EF lead bytes) */
+        if (c >= 0xE1 && c != 0xED && c <= 0xEF && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         size_t need;
         unsigned lo = 0x80, hi = 0xBF;
         if (c >= 0xC2 && c <= 0xDF)
@@ -678,9 +754,12 @@ static int rx_seek(const ca_matcher *m, ca_match_scratch *s, size_t k, const cha
     for (;;) {
         if (c->off >= c->seg_end && !rx_next_segment(c, u, len))
             return 0;
-        int rc = pcre2_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
-                             c->off - c->seg_start, PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK,
-                             s->md, s->mctx);
+        int rc = m->pats[k].jit
+                     ? pcre2_jit_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
+                                       c->off - c->seg_start, PCRE2_NOTEMPTY, s->md, s->mctx)
+                     : pcre2_match(m->pats[k].code, u + c->seg_start, c->seg_end - c->seg_start,
+                                   c->off - c->seg_start, PCRE2_NOTEMPTY | PCRE2_NO_UTF_CHECK,
+                                   s->md, s->mctx);
         if (rc == PCRE2_ERROR_NOMATCH) {
             c->off = c->seg_end;
             continue;
@@ -732,10 +811,11 @@ static void heap_down(ca_match_scratch *s, size_t i)
 }
 
 /* Starts every pattern on text; the heap holds those with a match. */
-static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len)
+static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                     int valid)
 {
     const unsigned char *u = (const unsigned char *)text;
-    size_t first = utf8_valid_prefix(u, len);
+    size_t first = valid ? len : utf8_valid_prefix(u, len);
     s->n_heap = 0;
     for (size_t k = 0; k < m->n_pats; k++) {
         rx_cursor *c = &s->cur[k];
@@ -771,8 +851,8 @@ static inline size_t rx_next_end(const ca_match_scratch *s)
     return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
 }
 
-size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
-                       ca_match_fn fn, void *ud)
+static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                   ca_match_fn fn, void *ud, int valid)
 {
     if (!m || !m->built)
         return 0;
@@ -784,7 +864,7 @@ size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *tex
     if (s && m->n_pats == 0)
         s = NULL;
     if (s)
-        rx_begin(m, s, text, len);
+        rx_begin(m, s, text, len, valid);
     size_t rx_end = rx_next_end(s);
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *rows = m->rows;
@@ -804,9 +884,30 @@ size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *tex
             reported++;
             if (fn(ud, &mt))
                 return reported;
+            if (m->more && m->more[o] != AC_NONE) { /* the term's further ids */
+                const uint32_t *l = m->ids + m->more[o];
+                for (uint32_t j = 1; j <= l[0]; j++) {
+                    mt.id = l[j];
+                    reported++;
+                    if (fn(ud, &mt))
+                        return reported;
+                }
+            }
         }
     }
     if (s)
         rx_emit(m, s, text, len, SIZE_MAX, fn, ud, &reported);
     return reported;
+}
+
+size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
+                       ca_match_fn fn, void *ud)
+{
+    return scan(m, s, text, len, fn, ud, 0);
+}
+
+size_t ca_matcher_scan_valid(const ca_matcher *m, ca_match_scratch *s, const char *text,
+                             size_t len, ca_match_fn fn, void *ud)
+{
+    return scan(m, s, text, len, fn, ud, 1);
 }

@@ -27,8 +27,10 @@ ca_matcher *ca_matcher_new(void);
 void ca_matcher_free(ca_matcher *m);
 
 /* Adds the literal term[0..len) (bytes; NUL bytes allowed) reported with id.
- * An empty term is ignored; a term added twice keeps the id of its first
- * addition (the later id is never reported).  Returns 0, or -1 on out of
+ * An empty term is ignored.  A term added again with another id is
+ * reported under every id it was added with, one match per id in the order
+ * the ids were added (so one automaton can serve several lexicons that
+ * share a term); added again with the same id, it is reported once.  Returns 0, or -1 on out of
  * memory or when the matcher is already built (the matcher is unchanged
  * and still usable in both cases). */
 int ca_matcher_add(ca_matcher *m, const char *term, size_t len, uint32_t id);
@@ -95,6 +97,13 @@ size_t ca_match_scratch_failures(const ca_match_scratch *s);
  * 0 for a matcher that is not built. */
 size_t ca_matcher_scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                        ca_match_fn fn, void *ud);
+
+/* As ca_matcher_scan, for text the caller knows to be valid UTF-8 (as
+ * ca_normalize makes it): the patterns run on the whole text without the
+ * UTF-8 check.  Text that is not valid UTF-8 must not be given (PCRE2
+ * would read it unchecked). */
+size_t ca_matcher_scan_valid(const ca_matcher *m, ca_match_scratch *s, const char *text,
+                             size_t len, ca_match_fn fn, void *ud);
 
 /* Number of distinct terms plus the number of patterns added so far. */
 size_t ca_matcher_count(const ca_matcher *m);

@@ -20,6 +20,12 @@
 /* The lexicons and lists the content rules use, loaded once (const). */
 typedef struct ca_content {
     ca_lexicon *lex[CA_LEX__COUNT]; /* NULL when the file is absent */
+    /* One automaton over the terms and patterns of every lexicon but the
+     * allow list (which has its own, built, for ca_lexicon_allowed): a hit
+     * of lexicon k's id i is reported as base[k] + i.  NULL when no
+     * lexicon is loaded.  Only the allow list's own matcher is built. */
+    ca_matcher *all;
+    uint32_t base[CA_LEX__COUNT + 1];
 } ca_content;
 
 /* One piece of a message that content rules scan: its text, a link's
@@ -35,11 +41,29 @@ typedef struct ca_unit {
     ca_norm norm;        /* normalized with CA_NORM_STRIP */
 } ca_unit;
 
+/* A hit of the combined automaton in a unit's normalized text. */
+typedef struct ca_unit_hit {
+    size_t start, end;  /* in the unit's normalized text */
+    uint32_t id;        /* the id in lexicon lex */
+    int16_t lex;        /* CA_LEX_* */
+    int8_t allowed;     /* the allow list clears it: 1, 0, or -1 not yet known */
+} ca_unit_hit;
+
 /* Per worker: scratch the engine reuses across messages. */
 typedef struct ca_worker_scratch {
-    ca_match_scratch *match[CA_LEX__COUNT];
+    ca_match_scratch *match[CA_LEX__COUNT]; /* [CA_LEX_ALLOW] only */
     ca_unit units[64];
     size_t n_units;
+    /* Every lexicon's hits in each unit, found by one scan of the combined
+     * automaton the first time a rule asks (ca_content_first_hit), then
+     * read by every rule: unit k's are hits[hit_from[k] ..
+     * hit_from[k] + hit_n[k]) once scanned[k] is set.  fill_units resets. */
+    ca_match_scratch *all_match;
+    ca_unit_hit *hits;
+    size_t n_hits, cap_hits;
+    size_t hit_from[64], hit_n[64];
+    unsigned char scanned[64];
+    int oom; /* a hit list could not grow: the worker fails */
 } ca_worker_scratch;
 
 typedef struct ca_rule ca_rule;
@@ -95,6 +119,11 @@ int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t time_ms);
 int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
                    const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
                    const char *fmt, ...) CA_PRINTF(9, 10);
+
+/* Builds ct->all, the one automaton over every loaded lexicon but the
+ * allow list, and ct->base (run.c does it after loading; tests that load
+ * lexicons themselves call it too).  0 or -1 (oom). */
+int ca_content_combine(ca_content *ct);
 
 /* Adds a latency record (reply rules).  0 or -1 (oom). */
 int ca_rule_latency(ca_rule_ctx *ctx, const ca_latency *rec);

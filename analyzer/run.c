@@ -339,6 +339,9 @@ int ca_rule_note(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fm
  * never the quoted message. */
 static int fill_units(ca_worker_scratch *ws, const ca_event *e)
 {
+    for (size_t k = 0; k < ws->n_units; k++)
+        ws->scanned[k] = 0;
+    ws->n_hits = 0;
     ws->n_units = 0;
     if (e->kind != CA_KIND_MESSAGE)
         return 0;
@@ -376,6 +379,29 @@ static int fill_units(ca_worker_scratch *ws, const ca_event *e)
     return 0;
 }
 
+/* The match scratches a worker needs: the combined automaton's and the
+ * allow list's; 0 or -1 (out of memory). */
+static int scratch_open(ca_worker_scratch *ws, const ca_content *ct)
+{
+    if (ct->all && !(ws->all_match = ca_match_scratch_new(ct->all)))
+        return -1;
+    const ca_lexicon *allow = ct->lex[CA_LEX_ALLOW];
+    if (allow && !(ws->match[CA_LEX_ALLOW] = ca_match_scratch_new(ca_lexicon_matcher(allow))))
+        return -1;
+    return 0;
+}
+
+/* Frees what scratch_open and the scans made, and the units' texts. */
+static void scratch_close(ca_worker_scratch *ws)
+{
+    for (size_t k = 0; k < CA_ARRAY_LEN(ws->units); k++)
+        ca_norm_free(&ws->units[k].norm);
+    for (int k = 0; k < CA_LEX__COUNT; k++)
+        ca_match_scratch_free(ws->match[k]);
+    ca_match_scratch_free(ws->all_match);
+    ca_free(ws->hits);
+}
+
 typedef struct worker {
     pthread_t thread;
     const ca_config *cfg;
@@ -402,10 +428,8 @@ static void *run_worker(void *arg)
             w->failed = 1;
     for (size_t k = 0; k < CA_ARRAY_LEN(w->scratch.units); k++)
         ca_norm_init(&w->scratch.units[k].norm);
-    for (int k = 0; k < CA_LEX__COUNT && !w->failed; k++)
-        if (w->content->lex[k] &&
-            !(w->scratch.match[k] = ca_match_scratch_new(ca_lexicon_matcher(w->content->lex[k]))))
-            w->failed = 1;
+    if (!w->failed && scratch_open(&w->scratch, w->content) != 0)
+        w->failed = 1;
     ca_rule_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = w->cfg;
@@ -446,6 +470,8 @@ static void *run_worker(void *arg)
                 if (ca_rules[r]->on_event && ca_rules[r]->on_event(&ctx, states[r], i) < 0)
                     w->failed = 1;
             }
+            if (w->scratch.oom)
+                w->failed = 1;
         }
         for (size_t r = 0; r < nr; r++) {
             ctx.shared = w->shared ? w->shared[r] : NULL;
@@ -461,10 +487,7 @@ static void *run_worker(void *arg)
         w->failed = 1;
     for (size_t r = 0; r < nr; r++)
         ca_free(states[r]);
-    for (size_t k = 0; k < CA_ARRAY_LEN(w->scratch.units); k++)
-        ca_norm_free(&w->scratch.units[k].norm);
-    for (int k = 0; k < CA_LEX__COUNT; k++)
-        ca_match_scratch_free(w->scratch.match[k]);
+    scratch_close(&w->scratch);
     return NULL;
 }
 
@@ -518,19 +541,44 @@ static ca_status load_content(const ca_config *cfg, ca_content *ct, ca_diag *dia
         }
         if (r != CA_OK)
             st = CA_FAILED;
-        if (ca_lexicon_build(ct->lex[k]) != 0) {
+        if (k == CA_LEX_ALLOW && ca_lexicon_build(ct->lex[k]) != 0) {
             st = CA_FATAL;
             break;
         }
     }
     ca_norm_free(&nm);
+    if (st != CA_FATAL && ca_content_combine(ct) != 0)
+        st = CA_FATAL;
     return st;
+}
+
+int ca_content_combine(ca_content *ct)
+{
+    /* one automaton over the lexicons but the allow list: one pass per
+     * scanned text */
+    uint32_t base = 0;
+    int any = 0;
+    for (int k = 0; k < CA_LEX__COUNT; k++)
+        any |= k != CA_LEX_ALLOW && ct->lex[k];
+    if (any && !(ct->all = ca_matcher_new()))
+        return -1;
+    for (int k = 0; k < CA_LEX__COUNT; k++) {
+        ct->base[k] = base;
+        if (k == CA_LEX_ALLOW || !ct->lex[k] || !ct->all)
+            continue;
+        if (ca_lexicon_add_to(ct->lex[k], ct->all, base) != 0)
+            return -1;
+        base += (uint32_t)ca_lexicon_size(ct->lex[k]);
+    }
+    ct->base[CA_LEX__COUNT] = base;
+    return ct->all && ca_matcher_build(ct->all) != 0 ? -1 : 0;
 }
 
 static void free_content(ca_content *ct)
 {
     for (int k = 0; k < CA_LEX__COUNT; k++)
         ca_lexicon_free(ct->lex[k]);
+    ca_matcher_free(ct->all);
 }
 
 /* ------------------------------------------------------------- progress */
@@ -885,19 +933,37 @@ int ca_run(const ca_run_opts *o)
         rc = EXIT_INTERNAL;
         goto out;
     }
+    /* -j N: N parser threads while this thread reads the inputs */
+    ca_import_set_threads(imp, o->jobs > 0 ? o->jobs : online_cpus());
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};
+    /* A file is hashed while the import reads it (one read); a folder
+     * before, with ca_sha256_path's tree hash. */
     for (size_t i = 0; i < o->n_inputs; i++) {
         inputs[i].path = o->inputs[i];
-        if (ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0)
+        struct stat sb;
+        if (stat(o->inputs[i], &sb) == 0 && S_ISREG(sb.st_mode)) {
+            inputs[i].bytes = (uint64_t)sb.st_size;
+        } else if (ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0) {
             snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "unreadable");
+        }
         prog.total += inputs[i].bytes;
     }
     int tty = !o->quiet && isatty(2);
     if (tty)
         ca_import_set_progress(imp, show_progress, &prog);
     for (size_t i = 0; i < o->n_inputs; i++) {
-        ca_status s = ca_import_input(imp, o->inputs[i]);
+        int hash = !inputs[i].sha256[0];
+        char sha[65];
+        uint64_t hashed = 0;
+        ca_status s = ca_import_input_hash(imp, o->inputs[i], hash ? sha : NULL, &hashed);
+        if (hash && sha[0]) {
+            memcpy(inputs[i].sha256, sha, sizeof sha);
+            inputs[i].bytes = hashed;
+        } else if (hash && ca_sha256_path(o->inputs[i], inputs[i].sha256, &inputs[i].bytes) != 0) {
+            /* not read to its end (or replaced by a folder meanwhile) */
+            snprintf(inputs[i].sha256, sizeof inputs[i].sha256, "unreadable");
+        }
         prog.done_before += inputs[i].bytes;
         if (s == CA_FATAL && ca_diag_count(diag, CA_DIAG_ERROR) == 0) {
             rc = EXIT_INTERNAL;
@@ -1191,10 +1257,8 @@ ca_evaluator *ca_evaluator_new(const char *config_dir)
         ca_diag_print(ev->diag, stderr, CA_DIAG_WARN);
     for (size_t k = 0; k < CA_ARRAY_LEN(ev->w.scratch.units); k++)
         ca_norm_init(&ev->w.scratch.units[k].norm);
-    for (int k = 0; k < CA_LEX__COUNT && st == CA_OK; k++)
-        if (ev->content.lex[k] &&
-            !(ev->w.scratch.match[k] = ca_match_scratch_new(ca_lexicon_matcher(ev->content.lex[k]))))
-            st = CA_FATAL;
+    if (st == CA_OK && scratch_open(&ev->w.scratch, &ev->content) != 0)
+        st = CA_FATAL;
     if (st != CA_OK) {
         ca_evaluator_free(ev);
         return NULL;
@@ -1206,10 +1270,7 @@ void ca_evaluator_free(ca_evaluator *ev)
 {
     if (!ev)
         return;
-    for (size_t k = 0; k < CA_ARRAY_LEN(ev->w.scratch.units); k++)
-        ca_norm_free(&ev->w.scratch.units[k].norm);
-    for (int k = 0; k < CA_LEX__COUNT; k++)
-        ca_match_scratch_free(ev->w.scratch.match[k]);
+    scratch_close(&ev->w.scratch);
     free_content(&ev->content);
     ca_config_free(&ev->cfg);
     ca_diag_free(ev->diag);
@@ -1260,6 +1321,8 @@ int ca_evaluator_run(ca_evaluator *ev, const char *text, const char **rules, siz
         if (ca_rules[r]->on_event && ca_rules[r]->on_event(&ctx, NULL, 0) < 0)
             rc = -1;
     }
+    if (ev->w.scratch.oom)
+        rc = -1;
     size_t n = out.n;
     for (size_t i = 0; i < n && i < max; i++)
         rules[i] = out.items[i].rule;

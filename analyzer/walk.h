@@ -52,6 +52,20 @@ typedef ca_status (*ca_entry_fn)(void *ud, const ca_raw_entry *e);
 ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
                         ca_entry_fn fn, void *ud, uint64_t *bytes_in);
 
+/*
+ * As ca_walk_input, and when INPUT is a regular file, its SHA-256 taken
+ * from the walk's own reads, so that the file is read once: sha256
+ * receives 64 lower-case hex digits and *hashed (optional) the bytes
+ * hashed (the file's size).  Bytes the walk did not read in order (a zip's
+ * central directory, read first; the rest of a file skipped as too large)
+ * are read again for the hash only.  For a folder, or when the file could
+ * not be read to its end, sha256 is "" (hash the folder with
+ * ca_sha256_path).  sha256 NULL: no hash.
+ */
+ca_status ca_walk_input_hash(const char *input, const ca_limits *lim, ca_diag *diag,
+                             ca_entry_fn fn, void *ud, uint64_t *bytes_in, char sha256[65],
+                             uint64_t *hashed);
+
 /* Returns 1 if data starts with the signature of an archive or compressed
  * stream chataudit opens (zip, gzip, xz, bzip2, zstd, 7z, tar), else 0. */
 int ca_is_archive(const unsigned char *data, size_t len);

@@ -4,37 +4,87 @@
 #include <string.h>
 #include "content_common.h"
 
-typedef struct scan_state {
-    ca_rule_ctx *ctx;
-    const ca_unit *unit;
-    ca_lex_hit *hit;
-    int found;
-} scan_state;
+typedef struct collect_state {
+    ca_worker_scratch *ws;
+    const ca_content *ct;
+} collect_state;
 
+/* Appends a hit of the combined automaton, with its lexicon. */
 static int on_match(void *ud, const ca_match *m)
 {
-    scan_state *s = ud;
-    const ca_lexicon *allow = s->ctx->content->lex[CA_LEX_ALLOW];
-    if (allow && ca_lexicon_allowed(allow, s->ctx->scratch->match[CA_LEX_ALLOW], s->unit->norm.text,
-                                    s->unit->norm.len, m->start, m->end))
-        return 0; /* inside an allowed term: not a hit */
-    s->hit->id = m->id;
-    s->hit->norm_start = m->start;
-    s->hit->norm_end = m->end;
-    ca_norm_span(&s->unit->norm, m->start, m->end, &s->hit->orig_start, &s->hit->orig_end);
-    s->found = 1;
-    return 1;
+    collect_state *c = ud;
+    ca_worker_scratch *ws = c->ws;
+    if (ws->n_hits == ws->cap_hits) {
+        size_t cap = ws->cap_hits ? ws->cap_hits * 2 : 64;
+        ca_unit_hit *nh = ca_realloc(ws->hits, cap * sizeof *nh);
+        if (!nh) {
+            ws->oom = 1;
+            return 1;
+        }
+        ws->hits = nh;
+        ws->cap_hits = cap;
+    }
+    int k = 0;
+    while (k + 1 < CA_LEX__COUNT && m->id >= c->ct->base[k + 1])
+        k++;
+    ws->hits[ws->n_hits++] = (ca_unit_hit){m->start, m->end, m->id - c->ct->base[k], (int16_t)k, -1};
+    return 0;
+}
+
+/* The hits of every lexicon in unit u: one scan, the first time asked. */
+static ca_unit_hit *unit_hits(ca_rule_ctx *ctx, const ca_unit *u, size_t *n)
+{
+    ca_worker_scratch *ws = ctx->scratch;
+    *n = 0;
+    if (!ctx->content->all)
+        return NULL;
+    if (u < ws->units || u >= ws->units + ws->n_units) {
+        /* a unit the engine did not fill (a rule's own, a test's): scanned
+         * each time asked, not cached */
+        collect_state c = {ws, ctx->content};
+        size_t from = ws->n_hits;
+        ca_matcher_scan_valid(ctx->content->all, ws->all_match, u->norm.text, u->norm.len,
+                              on_match, &c);
+        *n = ws->n_hits - from;
+        return ws->hits + from;
+    }
+    size_t k = (size_t)(u - ws->units);
+    if (!ws->scanned[k]) {
+        collect_state c = {ws, ctx->content};
+        ws->hit_from[k] = ws->n_hits;
+        /* normalized text is valid UTF-8 (normalize.h): no check needed */
+        ca_matcher_scan_valid(ctx->content->all, ws->all_match, u->norm.text, u->norm.len,
+                              on_match, &c);
+        ws->hit_n[k] = ws->n_hits - ws->hit_from[k];
+        ws->scanned[k] = 1;
+    }
+    *n = ws->hit_n[k];
+    return ws->hits + ws->hit_from[k];
 }
 
 int ca_content_first_hit(ca_rule_ctx *ctx, int lex, const ca_unit *u, ca_lex_hit *hit)
 {
-    const ca_lexicon *lx = ctx->content->lex[lex];
-    if (!lx || !u->norm.len)
+    if (!ctx->content->lex[lex] || !u->norm.len)
         return 0;
-    scan_state s = {ctx, u, hit, 0};
-    ca_matcher_scan(ca_lexicon_matcher(lx), ctx->scratch->match[lex], u->norm.text, u->norm.len,
-                    on_match, &s);
-    return s.found;
+    size_t n;
+    ca_unit_hit *h = unit_hits(ctx, u, &n);
+    const ca_lexicon *allow = ctx->content->lex[CA_LEX_ALLOW];
+    for (size_t i = 0; i < n; i++) {
+        if (h[i].lex != lex)
+            continue;
+        if (h[i].allowed < 0) /* once per hit, whichever rule asks first */
+            h[i].allowed = (int8_t)(allow && ca_lexicon_allowed(allow, ctx->scratch->match[CA_LEX_ALLOW],
+                                                                u->norm.text, u->norm.len,
+                                                                h[i].start, h[i].end));
+        if (h[i].allowed)
+            continue; /* inside an allowed term: not a hit */
+        hit->id = h[i].id;
+        hit->norm_start = h[i].start;
+        hit->norm_end = h[i].end;
+        ca_norm_span(&u->norm, h[i].start, h[i].end, &hit->orig_start, &hit->orig_end);
+        return 1;
+    }
+    return 0;
 }
 
 const char *ca_unit_name(ca_unit_kind k)

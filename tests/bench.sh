@@ -8,7 +8,8 @@
 # of that size, then measures in the same run:
 #   unzip     unzip -p corpus.zip > /dev/null          (decompression alone)
 #   import    chataudit import -o /dev/null corpus.zip
-#   run-j1    chataudit run -c samples/config -j 1 corpus.zip (reports in build/bench/run)
+#   run-j1    chataudit run -c CONFIG --no-ledger -j 1 corpus.zip (CONFIG: samples/config with
+#             the corpus's roster and groups; reports in build/bench/run)
 #   run-jN    the same with -j N (default 2)
 #   verify    chataudit verify -c samples/config SCREENSHOT corpus.zip: a
 #             screenshot of three consecutive text messages of one group of
@@ -16,6 +17,10 @@
 #             line gives the time verify took after the import (building the
 #             signature index + the search), the figure SPEC §8 / issue 7
 #             bound to one second
+#   nolex-j1  run -j 1 with the sample configuration but no lexicons at all
+#   lex10k-j1 run -j 1 with the sample lexicons plus a generated 10 000-term
+#             lexicon (as redline.politics); the lexicon overhead of SPEC
+#             section 11 is lex10k-j1 / nolex-j1 - 1
 # and prints for each the wall time, messages/s, MB/s of the zip and of the
 # CSV it holds, peak RSS, and the ratio to the baseline.
 #
@@ -133,11 +138,22 @@ measure() {
 
 measure unzip unzip -p "$corpus"
 measure import "$bin" import -o /dev/null --quiet "$corpus"
-# the audit run, with the sample configuration (roster, lexicons), at one
-# thread and at the -j given (default 2) — SPEC §11 compares the two
+# the audit run at one thread and at the -j given (default 2) — SPEC §11
+# compares the two — with the sample configuration (policy, holidays,
+# lexicons) but the corpus's own roster and groups, so the senders resolve
+# and every rule has work; no ledger (a benchmark records nothing)
+mkconfig() { # DIR: a copy of samples/config with the corpus's roster and groups
+    rm -rf "$1"
+    cp -r "$root/samples/config" "$1"
+    rm -f "$1"/ledger.db*
+    cp "$benchdir/roster-$n.csv" "$1/roster.csv"
+    cp "$benchdir/groups-$n.csv" "$1/groups.csv"
+}
+mkconfig "$benchdir/config"
 rundir=$benchdir/run
-measure run-j1 "$bin" run -c "$root/samples/config" -o "$rundir" -j 1 --quiet "$corpus"
-measure "run-j${threads:-2}" "$bin" run -c "$root/samples/config" -o "$rundir" -j "${threads:-2}" --quiet "$corpus"
+measure run-j1 "$bin" run -c "$benchdir/config" --no-ledger -o "$rundir" -j 1 --quiet "$corpus"
+measure "run-j${threads:-2}" "$bin" run -c "$benchdir/config" --no-ledger -o "$rundir" \
+    -j "${threads:-2}" --quiet "$corpus"
 # screenshot verification: the middle three plain text messages of a
 # MemoTrace group (NickName：StrContent), a 不 added to the second
 shot=$benchdir/screenshot.txt
@@ -146,7 +162,27 @@ unzip -p "$corpus" "$entry" | awk -F, 'NR > 1 && NF == 12 && $3 == 1 && substr($
     length($8) > 30 { row[n++] = $11 "：" $8 }
     END { for (i = int(n / 2); i < int(n / 2) + 3 && i < n; i++) print row[i] }' |
     sed '2s/，/，不/' >"$shot"
-measure verify "$bin" verify -c "$root/samples/config" "$shot" "$corpus"
+measure verify "$bin" verify -c "$benchdir/config" "$shot" "$corpus"
+# the lexicon overhead: the same configuration without any lexicon, and with
+# a 10 000-term lexicon (deterministic two- to four-character CJK words)
+mkconfig "$benchdir/config-nolex"
+sed -i '/^\[lexicon\]/,/^\[/{s/^\([a-z_.]*\) *= .*/\1 =/}' "$benchdir/config-nolex/policy.ini"
+mkconfig "$benchdir/config-lex10k"
+awk 'BEGIN {
+    srand(11); n = 0
+    while (n < 10000) {
+        len = 2 + int(rand() * 3); w = ""
+        for (k = 0; k < len; k++) {
+            c = 19968 + int(rand() * 3000)   # U+4E00.. as UTF-8
+            w = w sprintf("%c%c%c", 224 + int(c / 4096), 128 + int(c / 64) % 64, 128 + c % 64)
+        }
+        if (!(w in seen)) { seen[w] = 1; print w; n++ }
+    }
+}' >"$benchdir/config-lex10k/lexicons/politics.txt"
+measure nolex-j1 "$bin" run -c "$benchdir/config-nolex" --no-ledger -o "$rundir" -j 1 --quiet \
+    "$corpus"
+measure lex10k-j1 "$bin" run -c "$benchdir/config-lex10k" --no-ledger -o "$rundir" -j 1 --quiet \
+    "$corpus"
 
 printf '\ncorpus %s: %d messages, %.1f MB zip, %.1f MB CSV%s\n\n' "$corpus" "$n" \
     "$(awk -v b="$zip_bytes" 'BEGIN { print b / 1e6 }')" \

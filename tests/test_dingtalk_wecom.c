@@ -5,32 +5,7 @@
  * licences in the README there) and on small inline exports.
  */
 #include "check.h"
-#include "importer.h"
-#include "timeparse.h"
-
-typedef struct run {
-    ca_config cfg;
-    ca_limits lim;
-    ca_diag *diag;
-    ca_import *imp;
-} run;
-
-static run *import_text(const char *path, const char *data, size_t len, const char *format)
-{
-    run *r = calloc(1, sizeof *r);
-    ca_config_defaults(&r->cfg);
-    ca_limits_default(&r->lim);
-    r->diag = ca_diag_new(0);
-    r->imp = ca_import_new(&r->cfg, &r->lim, format ? ca_format_by_name(format) : NULL, r->diag);
-    ca_import_buffer(r->imp, path, (const unsigned char *)data, len);
-    ca_import_finish(r->imp);
-    return r;
-}
-
-static run *import_str(const char *path, const char *data)
-{
-    return import_text(path, data, strlen(data), NULL);
-}
+#include "import_helper.h"
 
 static char *slurp(const char *name, size_t *n)
 {
@@ -68,34 +43,6 @@ static run *import_file(const char *name)
     run *r = import_text(path, data ? data : "", data ? n : 0, NULL);
     free(data);
     return r;
-}
-
-static void run_free(run *r)
-{
-    ca_import_free(r->imp);
-    ca_diag_free(r->diag);
-    ca_config_free(&r->cfg);
-    free(r);
-}
-
-static size_t nev(run *r) { return ca_import_count(r->imp); }
-static const ca_event *ev(run *r, size_t i) { return ca_import_event(r->imp, i); }
-static const ca_file_stats *fstat0(run *r) { return ca_import_file(r->imp, 0); }
-
-static const char *diag_msg(run *r, size_t i)
-{
-    static char out[1200];
-    if (i >= ca_diag_len(r->diag))
-        return "(none)";
-    const ca_diag_item *it = ca_diag_at(r->diag, i);
-    snprintf(out, sizeof out, "%s:%ld: %s", it->file ? it->file : "", it->line, it->msg);
-    return out;
-}
-
-static const char *when(const ca_event *e)
-{
-    static char out[32];
-    return ca_time_format(e->time_ms, 480, out);
 }
 
 static const char *item_when(const ca_record_item *it)

@@ -2,7 +2,7 @@
  * exports by content (SPEC §3). */
 #include <unistd.h>
 #include "check.h"
-#include "importer.h"
+#include "import_helper.h"
 #include "roster.h"
 
 static char dir[256];
@@ -133,34 +133,18 @@ TEST(resolve_order)
 
 /* ---- through the importer ---- */
 
-typedef struct run {
-    loaded *l;
-    ca_limits lim;
-    ca_import *imp;
-} run;
-
+/* Imports the texts as the files paths with a configuration holding the
+ * roster (run and helpers: import_helper.h). */
 static run *import_files(const char *roster, const char *const *paths, const char *const *texts,
                          int n)
 {
-    run *r = calloc(1, sizeof *r);
-    r->l = load(roster);
-    ca_limits_default(&r->lim);
-    r->imp = ca_import_new(&r->l->cfg, &r->lim, NULL, r->l->diag);
+    run *r = run_new(config_with(roster), NULL);
+    cleanup();
     for (int i = 0; i < n; i++)
         ca_import_buffer(r->imp, paths[i], (const unsigned char *)texts[i], strlen(texts[i]));
     ca_import_finish(r->imp);
     return r;
 }
-
-static void run_free(run *r)
-{
-    ca_import_free(r->imp);
-    unload(r->l);
-    free(r);
-}
-
-static size_t nev(run *r) { return ca_import_count(r->imp); }
-static const ca_event *ev(run *r, size_t i) { return ca_import_event(r->imp, i); }
 
 TEST(import_fills_employee_mentions_and_targets)
 {

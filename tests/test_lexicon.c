@@ -278,31 +278,6 @@ TEST(lexicon_unreadable_file)
     ca_diag_free(d);
 }
 
-TEST(lexicon_several_files)
-{
-    ca_diag *d = ca_diag_new(0);
-    ca_lexicon *lx = ca_lexicon_new();
-    const char *a = WRITE("a.txt", "甲\n乙\n");
-    CHECK_INT(ca_lexicon_load(lx, a, NULL, NULL, d), CA_OK);
-    size_t first_b = ca_lexicon_size(lx);
-    const char *b = WRITE("b.txt", "# b\n丙\n甲\n"); /* 甲 again: the first id wins */
-    CHECK_INT(ca_lexicon_load(lx, b, NULL, NULL, d), CA_OK);
-    CHECK_INT(first_b, 2);
-    CHECK_INT(ca_lexicon_size(lx), 4);
-    CHECK_INT(ca_lexicon_build(lx), 0);
-    long line;
-    CHECK(strstr(ca_lexicon_source(lx, 2, &line), "/b.txt") != NULL);
-    CHECK_INT(line, 2);
-    CHECK_STR(scan(lx, NULL, "甲丙"), "甲@0-3 丙@3-6");
-    CHECK(strstr(ca_lexicon_source(lx, 0, &line), "/a.txt") != NULL);
-    /* loading after the build is refused */
-    CHECK_INT(ca_lexicon_load(lx, a, NULL, NULL, d), CA_FATAL);
-    CHECK(strstr(diag_str(d, 0), "lexicon already built; file not loaded") != NULL);
-    CHECK_INT(ca_lexicon_build(lx), 0);
-    ca_lexicon_free(lx);
-    ca_diag_free(d);
-}
-
 typedef struct spans {
     ca_match v[16];
     size_t n;
@@ -315,6 +290,40 @@ static int on_span(void *ud, const ca_match *mt)
         sp->v[sp->n++] = *mt;
     return 0;
 }
+
+TEST(lexicon_several_files)
+{
+    ca_diag *d = ca_diag_new(0);
+    ca_lexicon *lx = ca_lexicon_new();
+    const char *a = WRITE("a.txt", "甲\n乙\n");
+    CHECK_INT(ca_lexicon_load(lx, a, NULL, NULL, d), CA_OK);
+    size_t first_b = ca_lexicon_size(lx);
+    const char *b = WRITE("b.txt", "# b\n丙\n甲\n"); /* 甲 again: reported under both ids */
+    CHECK_INT(ca_lexicon_load(lx, b, NULL, NULL, d), CA_OK);
+    CHECK_INT(first_b, 2);
+    CHECK_INT(ca_lexicon_size(lx), 4);
+    CHECK_INT(ca_lexicon_build(lx), 0);
+    long line;
+    CHECK(strstr(ca_lexicon_source(lx, 2, &line), "/b.txt") != NULL);
+    CHECK_INT(line, 2);
+    /* 甲 is hit once per file that lists it: id 0 (a.txt:1), then id 3 (b.txt:3) */
+    CHECK_STR(scan(lx, NULL, "甲丙"), "甲@0-3 甲@0-3 丙@3-6");
+    spans sp = {0};
+    ca_matcher_scan(ca_lexicon_matcher(lx), NULL, "甲", strlen("甲"), on_span, &sp);
+    CHECK_INT(sp.n, 2);
+    CHECK_INT(sp.v[0].id, 0);
+    CHECK_INT(sp.v[1].id, 3);
+    CHECK(strstr(ca_lexicon_source(lx, 3, &line), "/b.txt") != NULL);
+    CHECK_INT(line, 3);
+    CHECK(strstr(ca_lexicon_source(lx, 0, &line), "/a.txt") != NULL);
+    /* loading after the build is refused */
+    CHECK_INT(ca_lexicon_load(lx, a, NULL, NULL, d), CA_FATAL);
+    CHECK(strstr(diag_str(d, 0), "lexicon already built; file not loaded") != NULL);
+    CHECK_INT(ca_lexicon_build(lx), 0);
+    ca_lexicon_free(lx);
+    ca_diag_free(d);
+}
+
 
 /* "term@start-end" for the hits of lx in text that allow does not clear:
  * what a content rule reports. */

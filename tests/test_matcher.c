@@ -101,13 +101,23 @@ TEST(matcher_duplicates_and_empty)
     ca_matcher *m = ca_matcher_new();
     CHECK_INT(ca_matcher_add(m, "赌博", strlen("赌博"), 7), 0);
     CHECK_INT(ca_matcher_add(m, "赌博", strlen("赌博"), 8), 0);
+    CHECK_INT(ca_matcher_add(m, "赌博", strlen("赌博"), 7), 0); /* same id again: once */
+    CHECK_INT(ca_matcher_add(m, "赌博", strlen("赌博"), 3), 0);
     CHECK_INT(ca_matcher_add(m, "", 0, 9), 0);
     CHECK_INT(ca_matcher_add(m, "a\0b", 3, 10), 0);
     CHECK_INT(ca_matcher_count(m), 2);
     CHECK_INT(ca_matcher_max_term_len(m), 6);
     CHECK_INT(ca_matcher_build(m), 0);
     CHECK_INT(ca_matcher_build(m), 0); /* twice: no-op */
-    CHECK_STR(scan_str(m, NULL, "不要赌博"), "6-12:7");
+    /* a term added with several ids is reported under each, in the order
+     * they were added (one combined automaton serves several lexicons) */
+    CHECK_STR(scan_str(m, NULL, "不要赌博"), "6-12:7 6-12:8 6-12:3");
+    /* a callback that stops at the second id stops the scan there */
+    hits st = {0};
+    st.stop_after = 2;
+    CHECK_INT(ca_matcher_scan(m, NULL, "赌博赌博", strlen("赌博赌博"), collect, &st), 2);
+    CHECK_STR(fmt_hits(&st), "0-6:7 0-6:8");
+    hits_free(&st);
     hits h = {0};
     CHECK_INT(ca_matcher_scan(m, NULL, "xa\0b", 4, collect, &h), 1);
     CHECK_STR(fmt_hits(&h), "1-4:10");
@@ -189,16 +199,16 @@ TEST(matcher_many_terms_vs_naive)
             len += random_string(text + len, 1, CA_ARRAY_LEN(alphabet));
     }
 
-    /* naive: every occurrence of every distinct term, first id wins */
+    /* naive: every occurrence of every term under each of its ids (a term
+     * drawn twice is reported under both); the count is of distinct terms */
     hits want = {0};
-    size_t distinct = 0;
+    size_t distinct = 0, dups = 0;
     for (size_t i = 0; i < NTERMS; i++) {
         int dup = 0;
         for (size_t j = 0; j < i && !dup; j++)
             dup = lens[j] == lens[i] && memcmp(terms[j], terms[i], lens[i]) == 0;
-        if (dup)
-            continue;
-        distinct++;
+        dups += dup;
+        distinct += !dup;
         const char *p = text;
         while ((p = memmem(p, (size_t)(text + len - p), terms[i], lens[i])) != NULL) {
             ca_match mt = {(size_t)(p - text), (size_t)(p - text) + lens[i], (uint32_t)i};
@@ -221,6 +231,7 @@ TEST(matcher_many_terms_vs_naive)
     CHECK_INT(got.n, want.n);
     CHECK(same_hits(&got, &want));
     CHECK(want.n > 10000); /* the test means something */
+    CHECK(dups > 100);     /* and has terms with several ids */
     hits_free(&want);
     hits_free(&got);
     free(text);
@@ -254,6 +265,17 @@ TEST(matcher_regex_hits)
     /* a pattern's successive matches do not overlap */
     CHECK_STR(scan_str(m, s, "1234567890 12345"), "3-5:5 0-10:3 14-16:5 11-16:3");
     CHECK_INT(ca_match_scratch_failures(s), 0);
+    /* valid UTF-8 scanned without the check: the same hits */
+    const char *texts[] = {"加微信abc123，123456xx", "12345微信", "1234567890 12345", ""};
+    for (size_t i = 0; i < CA_ARRAY_LEN(texts); i++) {
+        hits a = {0}, b = {0};
+        size_t na = ca_matcher_scan(m, s, texts[i], strlen(texts[i]), collect, &a);
+        size_t nb = ca_matcher_scan_valid(m, s, texts[i], strlen(texts[i]), collect, &b);
+        CHECK_INT(nb, na);
+        CHECK(same_hits(&a, &b));
+        hits_free(&a);
+        hits_free(&b);
+    }
     ca_match_scratch_free(s);
     ca_matcher_free(m);
 }

@@ -1,61 +1,9 @@
 /* Unit tests of the CSV reader and the WeChat CSV importers: every "must
  * get right" case of SPEC §3, on small inline exports. */
+#include <sys/stat.h>
 #include "check.h"
 #include "csvrows.h"
-#include "importer.h"
-#include "timeparse.h"
-
-typedef struct run {
-    ca_config cfg;
-    ca_limits lim;
-    ca_diag *diag;
-    ca_import *imp;
-} run;
-
-static run *import_text(const char *path, const char *data, size_t len, const char *format)
-{
-    run *r = calloc(1, sizeof *r);
-    ca_config_defaults(&r->cfg);
-    ca_limits_default(&r->lim);
-    r->diag = ca_diag_new(0);
-    r->imp = ca_import_new(&r->cfg, &r->lim, format ? ca_format_by_name(format) : NULL, r->diag);
-    ca_import_buffer(r->imp, path, (const unsigned char *)data, len);
-    ca_import_finish(r->imp);
-    return r;
-}
-
-static run *import_str(const char *path, const char *data)
-{
-    return import_text(path, data, strlen(data), NULL);
-}
-
-static void run_free(run *r)
-{
-    ca_import_free(r->imp);
-    ca_diag_free(r->diag);
-    ca_config_free(&r->cfg);
-    free(r);
-}
-
-static size_t nev(run *r) { return ca_import_count(r->imp); }
-static const ca_event *ev(run *r, size_t i) { return ca_import_event(r->imp, i); }
-static const ca_file_stats *fstat0(run *r) { return ca_import_file(r->imp, 0); }
-
-static const char *diag_msg(run *r, size_t i)
-{
-    static char out[1200];
-    if (i >= ca_diag_len(r->diag))
-        return "(none)";
-    const ca_diag_item *it = ca_diag_at(r->diag, i);
-    snprintf(out, sizeof out, "%s:%ld: %s", it->file ? it->file : "", it->line, it->msg);
-    return out;
-}
-
-static const char *when(const ca_event *e)
-{
-    static char out[32];
-    return ca_time_format(e->time_ms, 480, out);
-}
+#include "import_helper.h"
 
 /* ---- the CSV reader ---- */
 
@@ -501,6 +449,85 @@ TEST(memotrace_bad_epoch_falls_back_to_strtime)
     CHECK_INT(fstat0(r)->errors, 0);
     CHECK_STR(diag_msg(r, 0), "g_utf8.csv:2: CreateTime: expected epoch seconds, found \"17040816xx\"; StrTime used");
     run_free(r);
+}
+
+/* ---- parsing on threads ---- */
+
+/* Imports the inputs with the given number of parser threads; returns the
+ * events as NDJSON, then every diagnostic and every file record, as one
+ * string (malloc'd). */
+static char *import_dump(const char *const *inputs, size_t n, int threads)
+{
+    run *r = run_new(NULL, NULL);
+    ca_import_set_threads(r->imp, threads);
+    for (size_t i = 0; i < n; i++)
+        ca_import_input(r->imp, inputs[i]);
+    CHECK_INT(ca_import_finish(r->imp), CA_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    CHECK_INT(ca_import_write_ndjson(r->imp, f), 0);
+    for (size_t i = 0; i < ndiag(r); i++)
+        fprintf(f, "diag %s\n", diag_msg(r, i));
+    fprintf(f, "suppressed %zu errors %zu\n", ca_diag_suppressed(r->diag),
+            ca_diag_count(r->diag, CA_DIAG_ERROR));
+    for (size_t i = 0; i < ca_import_nfiles(r->imp); i++) {
+        const ca_file_stats *fs = ca_import_file(r->imp, i);
+        fprintf(f, "file %s %s %s %zu %zu %zu %zu %zu\n", fs->path, fs->format ? fs->format : "-",
+                fs->charset ? fs->charset : "-", fs->records, fs->events[CA_KIND_MESSAGE],
+                fs->warnings, fs->errors, fs->duplicates);
+    }
+    fclose(f);
+    run_free(r);
+    return out;
+}
+
+/* The import on threads is the import on one thread: the same events in
+ * the same order with the same seq, the same diagnostics in the same order
+ * (the walker's own notes, a fifo here, interleaved where they were made),
+ * the same file records, for any number of threads. */
+TEST(import_threads_same_result)
+{
+    char dir[] = "/tmp/ca-threads-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[256];
+    for (int i = 0; i < 40; i++) {
+        snprintf(p, sizeof p, "%s/g%02d_0_9.csv", dir, i);
+        FILE *f = fopen(p, "w");
+        fputs("id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n", f);
+        for (int k = 0; k < 200 + i * 37; k++) {
+            if (k % 97 == 5) /* a bad row: an error with its line */
+                fprintf(f, "%d,1,文本,0\n", k);
+            else
+                fprintf(f, "%d,%d%06d,文本,0,wxid_%d,%d@chatroom,第%d条 消息 @张三,,2026-11-0%d %02d:%02d:00\n",
+                        k, i + 1, k, k % 7, 1000 + i % 5, k, 1 + k % 9, k % 24, k % 60);
+        }
+        fclose(f);
+        if (i % 9 == 4) { /* an unrecognised file and a fifo the walker notes */
+            snprintf(p, sizeof p, "%s/g%02d_notes.txt", dir, i);
+            f = fopen(p, "w");
+            fputs("just some notes\n", f);
+            fclose(f);
+            snprintf(p, sizeof p, "%s/g%02d_pipe", dir, i);
+            CHECK_INT(mkfifo(p, 0600), 0);
+        }
+    }
+    snprintf(p, sizeof p, "%s/g03_0_9.csv", dir); /* named again: "already read" */
+    const char *inputs[] = {dir, p};
+    char *one = import_dump(inputs, 2, 1);
+    CHECK(strstr(one, "already read; skipped") != NULL);
+    CHECK(strstr(one, "not a regular file (fifo)") != NULL);
+    CHECK(strstr(one, "expected 9 fields") != NULL);
+    CHECK(strlen(one) > 500000);
+    for (int t = 2; t <= 5; t += 3) {
+        char *many = import_dump(inputs, 2, t);
+        CHECK(strcmp(one, many) == 0);
+        free(many);
+    }
+    free(one);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK_INT(system(cmd), 0);
 }
 
 TEST_MAIN()

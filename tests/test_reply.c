@@ -56,6 +56,8 @@ static void load(void)
         scratch.match[lexs[k].lex] = ca_match_scratch_new(ca_lexicon_matcher(content.lex[lexs[k].lex]));
     }
     ca_norm_free(&nm);
+    CHECK(ca_content_combine(&content) == 0);
+    scratch.all_match = content.all ? ca_match_scratch_new(content.all) : NULL;
     for (size_t k = 0; k < CA_ARRAY_LEN(scratch.units); k++)
         ca_norm_init(&scratch.units[k].norm);
     ca_diag_free(d);
@@ -180,7 +182,11 @@ static int run_status(void)
         ctx.members = members;
         int ok = 1;
         for (size_t i = 0; i < nev && ok; i++) {
-            /* the engine's text unit */
+            /* the engine's text unit (and, as the engine does, no hits
+             * cached from the previous message) */
+            for (size_t k = 0; k < scratch.n_units; k++)
+                scratch.scanned[k] = 0;
+            scratch.n_hits = 0;
             scratch.n_units = 0;
             if (ev[i].text && *ev[i].text) {
                 ca_unit *u = &scratch.units[scratch.n_units++];

@@ -19,7 +19,8 @@ extern const ca_rule ca_rule_content_forward;
 
 #define MIN_CHARS 20
 #define SHINGLE 4
-#define MAX_POSTINGS 256 /* a shingle in more work messages says nothing */
+#define MAX_POSTINGS 48  /* a shingle in more work messages says nothing */
+#define CAND_SLOTS 1024  /* candidates counted per message (a power of two) */
 
 typedef struct work_msg {
     uint32_t *cp;        /* normalized code points */
@@ -39,7 +40,7 @@ typedef struct fwd_index {
     work_msg *msgs;
     size_t n_msgs, cap_msgs;
     posting *table;      /* open addressing by shingle hash */
-    size_t cap;
+    size_t cap, used;    /* slots, and slots in use (at most half) */
 } fwd_index;
 
 /* Normalized code points of text (stripped of separators); NULL on oom. */
@@ -72,8 +73,31 @@ static posting *slot(fwd_index *x, uint64_t h, int create)
         if (!create)
             return NULL; /* lookups run on worker threads: never write */
         x->table[j].hash = h;
+        x->used++;
     }
     return &x->table[j];
+}
+
+/* Doubles the table (sized by the distinct shingles, not by all of them:
+ * a corpus repeats most).  0 or -1 on oom. */
+static int grow_table(fwd_index *x)
+{
+    size_t cap = x->cap * 2;
+    posting *t = ca_calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t j = 0; j < x->cap; j++) {
+        if (!x->table[j].hash)
+            continue;
+        size_t k = x->table[j].hash & (cap - 1);
+        while (t[k].hash)
+            k = (k + 1) & (cap - 1);
+        t[k] = x->table[j];
+    }
+    ca_free(x->table);
+    x->table = t;
+    x->cap = cap;
+    return 0;
 }
 
 static void release(void *shared)
@@ -133,16 +157,13 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int *
                 goto oom;
         }
     }
-    size_t grams = 0;
-    for (size_t i = 0; i < x->n_msgs; i++)
-        grams += x->msgs[i].n - SHINGLE + 1;
     x->cap = 1024;
-    while (x->cap < grams * 2)
-        x->cap *= 2;
     if (!(x->table = ca_calloc(x->cap, sizeof *x->table)))
         goto oom;
     for (size_t i = 0; i < x->n_msgs; i++) {
         for (size_t k = 0; k + SHINGLE <= x->msgs[i].n; k++) {
+            if ((x->used + 1) * 2 > x->cap && grow_table(x) < 0)
+                goto oom;
             posting *p = slot(x, shingle_hash(x->msgs[i].cp + k), 1);
             if (p->n && p->msgs[p->n - 1] == i)
                 continue; /* the same shingle twice in one message */
@@ -207,34 +228,41 @@ static size_t banded_distance(const uint32_t *a, size_t na, const uint32_t *b, s
 static const work_msg *find_source(const fwd_index *x, const uint32_t *cp, size_t n, int64_t t,
                                    const ca_event *self, int *sim)
 {
-    /* count shared shingles per candidate (small linear map: few
-     * candidates share many shingles) */
-    uint32_t cand[64], hits[64];
-    size_t nc = 0;
+    /* count the informative shingles (those in at most MAX_POSTINGS work
+     * messages) each candidate shares, in a small hash map */
+    uint32_t key[CAND_SLOTS], hits[CAND_SLOTS], cand[CAND_SLOTS / 2];
+    memset(key, 0xff, sizeof key);
+    size_t nc = 0, grams = 0;
     for (size_t k = 0; k + SHINGLE <= n; k++) {
         posting *p = slot((fwd_index *)(uintptr_t)x, shingle_hash(cp + k), 0);
-        if (!p || p->n > MAX_POSTINGS)
-            continue;
-        for (uint32_t q = 0; q < p->n; q++) {
-            size_t c;
-            for (c = 0; c < nc && cand[c] != p->msgs[q]; c++)
-                ;
-            if (c == nc) {
+        if (p && p->n > MAX_POSTINGS)
+            continue; /* common to many work messages: no evidence either way */
+        grams++;
+        for (uint32_t q = 0; p && q < p->n; q++) {
+            uint32_t m = p->msgs[q];
+            size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
+            while (key[j] != UINT32_MAX && key[j] != m)
+                j = (j + 1) & (CAND_SLOTS - 1);
+            if (key[j] == UINT32_MAX) {
                 if (nc == CA_ARRAY_LEN(cand))
-                    continue;
-                cand[nc] = p->msgs[q];
-                hits[nc++] = 0;
+                    continue; /* full: the candidates so far are counted on */
+                key[j] = m;
+                hits[j] = 0;
+                cand[nc++] = (uint32_t)j;
             }
-            hits[c]++;
+            hits[j]++;
         }
     }
     const work_msg *best = NULL;
-    size_t grams = n - SHINGLE + 1;
+    /* a message of common phrases only has no informative shingle: it
+     * repeats no particular work message */
+    if (grams < 3)
+        return NULL;
     size_t *row = NULL, row_cap = 0;
     for (size_t c = 0; c < nc; c++) {
-        const work_msg *w = &x->msgs[cand[c]];
+        const work_msg *w = &x->msgs[key[cand[c]]];
         /* 10 % of edits destroy at most 4 × 10 % of the shingles */
-        if (hits[c] * 2 < grams || w->ev == self || w->time_ms >= t)
+        if (hits[cand[c]] * 2 < grams || w->ev == self || w->time_ms >= t)
             continue;
         size_t longer = n > w->n ? n : w->n;
         size_t band = longer / 10;

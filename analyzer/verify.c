@@ -165,9 +165,13 @@ static void sig_of(const uint32_t *cp, size_t n, uint64_t sig[4], int *bits)
  * byte range of every character.  0 or -1 (oom). */
 static int fold_text(const char *s, size_t len, ca_norm *nm, fstr *out)
 {
+    /* on failure out is freed (and zeroed), so no caller leaks what was
+     * pushed before the allocation that failed */
     out->n = 0;
-    if (ca_normalize(s, len, CA_NORM_STRIP, nm) < 0)
+    if (ca_normalize(s, len, CA_NORM_STRIP, nm) < 0) {
+        fstr_free(out);
         return -1;
+    }
     size_t i = 0;
     while (i < nm->len) {
         size_t p = i;
@@ -176,8 +180,10 @@ static int fold_text(const char *s, size_t len, ca_norm *nm, fstr *out)
             continue;
         size_t a, b;
         ca_norm_span(nm, p, i, &a, &b);
-        if (fstr_push(out, c, (uint32_t)a, (uint32_t)b) < 0)
+        if (fstr_push(out, c, (uint32_t)a, (uint32_t)b) < 0) {
+            fstr_free(out);
             return -1;
+        }
     }
     sig_of(out->cp, out->n, out->sig, &out->bits);
     return 0;

@@ -46,7 +46,7 @@ static ca_unit_hit *unit_hits(ca_rule_ctx *ctx, const ca_unit *u, size_t *n)
         ca_matcher_scan_valid(ctx->content->all, ws->all_match, u->norm.text, u->norm.len,
                               on_match, &c);
         *n = ws->n_hits - from;
-        return ws->hits + from;
+        return *n ? ws->hits + from : NULL;
     }
     size_t k = (size_t)(u - ws->units);
     if (!ws->scanned[k]) {
@@ -59,7 +59,7 @@ static ca_unit_hit *unit_hits(ca_rule_ctx *ctx, const ca_unit *u, size_t *n)
         ws->scanned[k] = 1;
     }
     *n = ws->hit_n[k];
-    return ws->hits + ws->hit_from[k];
+    return *n ? ws->hits + ws->hit_from[k] : NULL;
 }
 
 int ca_content_first_hit(ca_rule_ctx *ctx, int lex, const ca_unit *u, ca_lex_hit *hit)

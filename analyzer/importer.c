@@ -831,6 +831,20 @@ static int same_record(const ca_event *a, const ca_event *b)
     return 1;
 }
 
+/* The copy kept of a record seen twice takes the sender of the dropped
+ * copy when only that one is resolved: a legacy export names its own
+ * account "我", the other export names the same person as 销售部-何静 —
+ * the finding must not lose its responsible person to the de-duplication. */
+static void take_identity(ca_event *kept, const ca_event *dropped)
+{
+    if (kept->employee || !dropped->employee)
+        return;
+    kept->employee = dropped->employee;
+    kept->sender = dropped->sender;
+    kept->sender_name = dropped->sender_name;
+    kept->flags = (kept->flags & ~CA_EV_SENDER_WEAK) | (dropped->flags & CA_EV_SENDER_WEAK);
+}
+
 #define CA_EV_DUP 0x80000000u    /* internal: dropped as a duplicate */
 #define CA_EV_ONE_SRC 0x40000000u /* internal: its conversation has one source */
 
@@ -886,8 +900,10 @@ static ca_status mark_duplicates(ca_import *imp)
                strcmp(by_id[j]->id, by_id[i]->id) == 0)
             j++;
         for (size_t k = i + 1; k < j; k++)
-            if (same_record(by_id[i], by_id[k]))
+            if (same_record(by_id[i], by_id[k])) {
                 by_id[k]->flags |= CA_EV_DUP;
+                take_identity(by_id[i], by_id[k]);
+            }
         i = j;
     }
     ca_free(by_id);

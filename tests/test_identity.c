@@ -224,4 +224,22 @@ TEST(two_ids_differ_means_two_messages)
     run_free(r);
 }
 
+/* The same message in two exports by id: the exporter's own row names no
+ * one ("我"), the other export names the sender.  The copy kept must carry
+ * the resolved sender, or the finding loses its responsible person. */
+TEST(duplicate_by_id_keeps_the_resolved_sender)
+{
+    const char *paths[] = {"a_0_1.csv", "b_0_1.csv"};
+    const char *texts[] = {
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,51,文本,1,,g@chatroom,周报今天交,,2026-11-03 09:00:00\n",
+        "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n"
+        "1,51,文本,0,wxid_zs,g@chatroom,周报今天交,,2026-11-03 09:00:00\n"};
+    run *r = import_files(ROSTER, paths, texts, 2);
+    CHECK_INT(nev(r), 1);
+    CHECK_STR(ev(r, 0)->employee, "E1");
+    CHECK_STR(ev(r, 0)->sender, "wxid_zs");
+    run_free(r);
+}
+
 TEST_MAIN()

@@ -151,7 +151,7 @@ static void write_key_figures(ca_buf *b, const ca_report *r, size_t persons)
     key_figure(b, "会话 Conversations", r->n_convs, "#222");
     key_figure(b, "发现 Findings", n, "#ef6c00");
     key_figure(b, "涉及人员 Persons", persons, "#222");
-    key_figure(b, "红线 Red lines", redline, redline ? "#c62828" : "#222");
+    key_figure(b, "红线发现 Red-line findings", redline, redline ? "#c62828" : "#222");
     ca_buf_puts(b, "</tr></table>\n");
 }
 
@@ -372,7 +372,12 @@ static void write_trend(ca_buf *b, const ca_report *r)
     size_t last = 0, first;
     while (p && last < p->n_periods && strcmp(p->periods[last].period, r->period) <= 0)
         last++;
-    ca_buf_puts(b, H2 "月度趋势 Month-over-month trend</h2>\n");
+    ca_buf_printf(b, H2 "月度趋势 Month-over-month trend</h2>\n"
+                     "<p style=\"margin:0 0 6px;font-size:12px;color:#555\">事件：同一人同一类别在同一群 "
+                     "%d 分钟内相继的发现合为一次，已驳回的不计。Incidents: one person's findings of one "
+                     "class in one group, each within %d minutes of the previous, count once; "
+                     "dismissed ones do not count.</p>\n",
+                  r->cfg->policy.merge_minutes, r->cfg->policy.merge_minutes);
     if (!p || last < 1) {
         ca_buf_puts(b, "<p style=\"margin:0\">无台账记录。No months recorded.</p>\n");
         return;
@@ -383,7 +388,8 @@ static void write_trend(ca_buf *b, const ca_report *r)
         if (p->periods[k].findings > max)
             max = p->periods[k].findings;
     ca_buf_puts(b, TABLE "<tr>" TH "月份 Month</th>" THN "消息 Messages</th>" THN "发现 Findings</th>"
-                   THN "红线 Red line</th>" THN "内容 Content</th>" THN "回复 Reply</th>"
+                   THN "红线事件 Red-line incidents</th>" THN "内容事件 Content incidents</th>"
+                   THN "回复事件 Reply incidents</th>"
                    THN "罚款 Fines</th>" THN "扣分 Points</th>" TH "</th></tr>\n");
     for (size_t k = first; k < last; k++) {
         const ca_period_stats *ps = &p->periods[k];

@@ -45,6 +45,24 @@ int ca_outfile_fail(FILE *f, char *tmp_path, const char *path, int err);
  */
 int ca_outfile_write_buf(FILE *f, ca_buf *b);
 
+/*
+ * Writes a CSV report to path through a temporary name: a UTF-8 BOM, the
+ * header line (given without its CRLF), then row(b, ctx, i) for every i in
+ * [0, n) — a row appends its cells and CRLF, or nothing to skip i.  Returns
+ * 0, or -1 with the reason printed as "chataudit: PATH: cannot write: ...".
+ */
+int ca_write_csv_report(const char *path, const char *header, size_t n,
+                        void (*row)(ca_buf *b, const void *ctx, size_t i), const void *ctx);
+
+/* ---- HTML pieces shared by the report writers (reports/outfile.c) ---- */
+
+/* Appends s as HTML text, cut to at most max bytes at a character
+ * boundary, with "…" when cut. */
+void ca_html_clipped(ca_buf *b, const char *s, size_t max);
+/* Appends ms as "YYYY-MM-DD HH:MM:SS" in the zone tz_offset_min (the
+ * reports name the zone once, in their header). */
+void ca_report_local_time(ca_buf *b, int tz_offset_min, int64_t ms);
+
 /* ---- tallies shared by the report writers (reports/report_common.c) ---- */
 
 /* "info", "minor", "major", "critical". */

@@ -70,25 +70,13 @@ static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 /* At most max bytes of s (cut at a character boundary, marked). */
 static void text_clipped(ca_buf *b, const char *s, size_t max)
 {
-    size_t n = strlen(s);
-    if (n <= max) {
-        ca_buf_html_text(b, s, n);
-        return;
-    }
-    while (max > 0 && is_cont((unsigned char)s[max]))
-        max--;
-    ca_buf_html_text(b, s, max);
-    ca_buf_puts(b, "…");
+    ca_html_clipped(b, s, max);
 }
 
 /* "2026-11-03 09:05:00" in the company's zone (the header names it). */
 static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
 {
-    char t[32];
-    ca_time_format(ms, r->cfg->tz_offset_min, t);
-    t[10] = ' ';
-    t[19] = '\0';
-    ca_buf_puts(b, t);
+    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
 }
 
 static const char *company(const ca_report *r)

@@ -77,31 +77,17 @@ static void write_row(ca_buf *b, const ca_report *r, const ca_finding *f)
     ca_buf_puts(b, "\r\n");
 }
 
+static void row_of(ca_buf *b, const void *ctx, size_t i)
+{
+    const ca_report *r = ctx;
+    write_row(b, r, &r->findings->items[i]);
+}
+
 int ca_write_findings_csv(const ca_report *r, const char *path)
 {
-    char *tmp;
-    FILE *f = ca_outfile_open(path, &tmp);
-    if (!f)
-        return -1;
-    ca_buf b = CA_BUF_INIT;
-    ca_buf_puts(&b, "\xEF\xBB\xBF"
-                    "finding_id,rule,clause,severity,period,platform,group_id,group_name,"
-                    "person_id,person_name,department,time,message_id,incident_id,evidence,"
-                    "detail,src\r\n");
-    size_t n = r->findings ? r->findings->n : 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        write_row(&b, r, &r->findings->items[i]);
-        if (b.len >= 1 << 16)
-            rc = ca_outfile_write_buf(f, &b);
-    }
-    if (rc == 0)
-        rc = ca_outfile_write_buf(f, &b);
-    if (rc < 0) {
-        int err = errno;
-        ca_buf_free(&b);
-        return ca_outfile_fail(f, tmp, path, err);
-    }
-    ca_buf_free(&b);
-    return ca_outfile_commit(f, tmp, path);
+    return ca_write_csv_report(path,
+                               "finding_id,rule,clause,severity,period,platform,group_id,group_name,"
+                               "person_id,person_name,department,time,message_id,incident_id,"
+                               "evidence,detail,src",
+                               r->findings ? r->findings->n : 0, row_of, r);
 }

@@ -52,30 +52,16 @@ static void write_row(ca_buf *b, const ca_report *r, const ca_latency *l)
     ca_buf_puts(b, "\r\n");
 }
 
+static void row_of(ca_buf *b, const void *ctx, size_t i)
+{
+    const ca_report *r = ctx;
+    write_row(b, r, &r->findings->latency[i]);
+}
+
 int ca_write_latency_csv(const ca_report *r, const char *path)
 {
-    char *tmp;
-    FILE *f = ca_outfile_open(path, &tmp);
-    if (!f)
-        return -1;
-    ca_buf b = CA_BUF_INIT;
-    ca_buf_puts(&b, "\xEF\xBB\xBF"
-                    "rule,platform,group_id,group_name,asker_id,asked_at,message_id,responder_id,"
-                    "deadline,answered_at,business_minutes,status\r\n");
-    size_t n = r->findings ? r->findings->n_latency : 0;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        write_row(&b, r, &r->findings->latency[i]);
-        if (b.len >= 1 << 16)
-            rc = ca_outfile_write_buf(f, &b);
-    }
-    if (rc == 0)
-        rc = ca_outfile_write_buf(f, &b);
-    if (rc < 0) {
-        int err = errno;
-        ca_buf_free(&b);
-        return ca_outfile_fail(f, tmp, path, err);
-    }
-    ca_buf_free(&b);
-    return ca_outfile_commit(f, tmp, path);
+    return ca_write_csv_report(path,
+                               "rule,platform,group_id,group_name,asker_id,asked_at,message_id,"
+                               "responder_id,deadline,answered_at,business_minutes,status",
+                               r->findings ? r->findings->n_latency : 0, row_of, r);
 }

@@ -157,24 +157,12 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
 
 static void text_clipped(ca_buf *b, const char *s, size_t max)
 {
-    size_t n = strlen(s);
-    if (n <= max) {
-        ca_buf_html_text(b, s, n);
-        return;
-    }
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    ca_buf_html_text(b, s, max);
-    ca_buf_puts(b, "…");
+    ca_html_clipped(b, s, max);
 }
 
 static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
 {
-    char t[32];
-    ca_time_format(ms, r->cfg->tz_offset_min, t);
-    t[10] = ' ';
-    t[19] = '\0';
-    ca_buf_puts(b, t);
+    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
 }
 
 static const char *company(const ca_report *r)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "outfile.h"
+#include "timeparse.h"
 
 static void cannot_write(const char *path, int err)
 {
@@ -101,6 +102,54 @@ int ca_outfile_fail(FILE *f, char *tmp_path, const char *path, int err)
     cannot_write(path, err);
     errno = err;
     return -1;
+}
+
+int ca_write_csv_report(const char *path, const char *header, size_t n,
+                        void (*row)(ca_buf *b, const void *ctx, size_t i), const void *ctx)
+{
+    char *tmp;
+    FILE *f = ca_outfile_open(path, &tmp);
+    if (!f)
+        return -1;
+    ca_buf b = CA_BUF_INIT;
+    ca_buf_puts(&b, "\xEF\xBB\xBF"); /* Excel reads the Chinese as UTF-8 */
+    ca_buf_puts(&b, header);
+    ca_buf_puts(&b, "\r\n");
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        row(&b, ctx, i);
+        if (b.len >= 1 << 16)
+            rc = ca_outfile_write_buf(f, &b);
+    }
+    if (rc == 0)
+        rc = ca_outfile_write_buf(f, &b);
+    int err = errno;
+    ca_buf_free(&b);
+    if (rc < 0)
+        return ca_outfile_fail(f, tmp, path, err);
+    return ca_outfile_commit(f, tmp, path);
+}
+
+void ca_html_clipped(ca_buf *b, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max) {
+        ca_buf_html_text(b, s, n);
+        return;
+    }
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    ca_buf_html_text(b, s, max);
+    ca_buf_puts(b, "…");
+}
+
+void ca_report_local_time(ca_buf *b, int tz_offset_min, int64_t ms)
+{
+    char t[32];
+    ca_time_format(ms, tz_offset_min, t);
+    t[10] = ' ';
+    t[19] = '\0';
+    ca_buf_puts(b, t);
 }
 
 int ca_outfile_write_buf(FILE *f, ca_buf *b)

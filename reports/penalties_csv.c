@@ -45,32 +45,19 @@ static void write_row(ca_buf *b, const ca_report *r, const ca_penalties *p, cons
     ca_buf_puts(b, "\r\n");
 }
 
+/* One row per incident of the period (the ledger holds every period). */
+static void row_of(ca_buf *b, const void *ctx, size_t i)
+{
+    const ca_report *r = ctx;
+    const ca_penalties *p = r->pen;
+    if (ca_strcmp0(p->incidents[i].period, r->period) == 0)
+        write_row(b, r, p, &p->incidents[i]);
+}
+
 int ca_write_penalties_csv(const ca_report *r, const char *path)
 {
-    char *tmp;
-    FILE *f = ca_outfile_open(path, &tmp);
-    if (!f)
-        return -1;
-    ca_buf b = CA_BUF_INIT;
-    ca_buf_puts(&b, "\xEF\xBB\xBF"
-                    "person_id,name,department,level,class,offence_no,incident_id,rules,"
-                    "first_time,sanction,fine_yuan,points,status\r\n");
-    const ca_penalties *p = r->pen;
-    int rc = 0;
-    for (size_t i = 0; p && i < p->n_incidents && rc == 0; i++) {
-        if (ca_strcmp0(p->incidents[i].period, r->period) != 0)
-            continue;
-        write_row(&b, r, p, &p->incidents[i]);
-        if (b.len >= 1 << 16)
-            rc = ca_outfile_write_buf(f, &b);
-    }
-    if (rc == 0)
-        rc = ca_outfile_write_buf(f, &b);
-    if (rc < 0) {
-        int err = errno;
-        ca_buf_free(&b);
-        return ca_outfile_fail(f, tmp, path, err);
-    }
-    ca_buf_free(&b);
-    return ca_outfile_commit(f, tmp, path);
+    return ca_write_csv_report(path,
+                               "person_id,name,department,level,class,offence_no,incident_id,rules,"
+                               "first_time,sanction,fine_yuan,points,status",
+                               r->pen ? r->pen->n_incidents : 0, row_of, r);
 }

@@ -52,12 +52,7 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
 
 static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
 {
-    char when[32];
-    ca_time_format(ms, r->cfg->tz_offset_min, when);
-    /* "2026-11-05 15:00:12" — the zone is named once in the header */
-    when[10] = ' ';
-    when[19] = '\0';
-    text(b, when);
+    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
 }
 
 static void status_badge(ca_buf *b, ca_incident_status s)

@@ -1454,14 +1454,19 @@ TAIL = '''## Expected by rule (first audit of 2026-11, empty ledger)
   兴趣交流群 (羽毛球, 桌游, 好吃的, 湘菜馆) hits too if the lexicon has those terms: a curation decision.
 - **content.forward** — FWD-1 (杨帆 E3006, all group ← work group) and FWD-2 (何静 E4003, merged record).
 - **redline.abuse** — ABUSE-1 (王伟 E3002) with an abuse lexicon holding 蠢货 / 脑子进水.
-- **redline.politics/religion/porn/violence, redline.tamper** — none planted.
+- **redline.politics/religion/porn/violence** — RL-POLITICS (曹宇 E5003), RL-RELIGION (谢婷 E4008),
+  RL-PORN (李娜 E3003, a file name), RL-VIOLENCE (黄磊 E3007), all in 兴趣交流群.
+- **redline.tamper** — comes from `run --screenshot`, not from the month's messages: the screenshot
+  cases are in tests/data/verify/.
 - **reply.*** — the table above: breached/unanswered rows are findings (张磊 E3001 ×3, 马骏 E4001 ×2,
   孙丽 E2001 ×1, 韩梅 E5001 ×1); `open` rows: none; data-quality rows are warnings.
 
-Penalties this implies (all first offences): redline — 王伟 E3002 严重警告 + 全额扣除当月绩效 (proposed);
-content — 通报批评 for each content incident's person (a second content incident of the same person in
-the month, e.g. 罗敏 if the hobby chatter hits, is 50 元); reply — 3 points per breached/unanswered
-incident, all responsible persons here being directors.
+Penalties this implies when November is audited alone (all first offences): redline — 严重警告 +
+全额扣除当月绩效 (proposed) for each red-line person; content — 通报批评 for each content incident's
+person; reply — 3 points per breached/unanswered incident, all responsible persons here being
+directors. After October (samples/2026-10, PLANTED-2026-10.md) 王伟 E3002's ABUSE-1 is his second red
+line (解除劳动合同 + 报送当地治安机关, proposed) and 罗敏 E4005's OFF-ALL-1 her second content offence
+(扣除绩效 50 元).
 
 ## Identity and data-quality expectations
 

@@ -120,6 +120,13 @@ int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *
                    const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
                    const char *fmt, ...) CA_PRINTF(9, 10);
 
+/* Reports a finding of rule about the conversation as a whole, about no
+ * message (a hire never added to the group), timed at at_ms (when it fell
+ * due), against person_id; its source is the export file that shows the
+ * conversation from that time on.  0 or -1 (oom). */
+int ca_rule_report_at(ca_rule_ctx *ctx, const ca_rule *rule, int64_t at_ms, const char *person_id,
+                      const char *fmt, ...) CA_PRINTF(5, 6);
+
 /* Builds ct->all, the one automaton over every loaded lexicon but the
  * allow list, and ct->base (run.c does it after loading; tests that load
  * lexicons themselves call it too).  0 or -1 (oom). */

@@ -261,9 +261,35 @@ int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t t)
     return t >= ctx->period_start_ms && t < ctx->period_end_ms;
 }
 
+static int report_va(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, int64_t at_ms,
+                     const char *person_id, const char *evidence, size_t evidence_len,
+                     size_t hl_start, size_t hl_end, const char *fmt, va_list ap);
+
 int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
                    const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,
                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = report_va(ctx, rule, i, 0, person_id, evidence, evidence_len, hl_start, hl_end, fmt,
+                       ap);
+    va_end(ap);
+    return rc;
+}
+
+int ca_rule_report_at(ca_rule_ctx *ctx, const ca_rule *rule, int64_t at_ms, const char *person_id,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = report_va(ctx, rule, (size_t)-1, at_ms, person_id, NULL, 0, 0, 0, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static int report_va(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, int64_t at_ms,
+                     const char *person_id, const char *evidence, size_t evidence_len,
+                     size_t hl_start, size_t hl_end, const char *fmt, va_list ap)
 {
     const ca_event *e = i < ctx->conv->n_events ? ctx->conv->events[i] : NULL;
     ca_finding fd;
@@ -280,6 +306,18 @@ int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *
     const ca_employee *emp = person_id ? ca_roster_by_id(ctx->cfg->roster, person_id) : NULL;
     fd.person_name = emp ? emp->name : e && person_id == e->sender ? e->sender_name : NULL;
     fd.department = emp ? emp->department : NULL;
+    fd.time_ms = at_ms; /* a finding about no message: when it is due */
+    if (!e && ctx->conv->n_events) {
+        /* the export that shows the absence: the file holding the
+         * conversation's first event from that time on (no line) */
+        const ca_event *w = ctx->conv->events[ctx->conv->n_events - 1];
+        for (size_t k = 0; k < ctx->conv->n_events; k++)
+            if (ctx->conv->events[k]->time_ms >= at_ms) {
+                w = ctx->conv->events[k];
+                break;
+            }
+        fd.src_path = w->src_path;
+    }
     if (e) {
         fd.time_ms = e->time_ms;
         fd.message_id = e->id;
@@ -294,11 +332,8 @@ int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *
         fd.hl_end = hl_end <= evidence_len && hl_end >= fd.hl_start ? hl_end : fd.hl_start;
     }
     ca_buf b = CA_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     ca_buf_puts(&b, msg);
     fd.detail = ca_buf_detach(&b);
     if (!fd.detail) {

@@ -128,12 +128,13 @@ static int onboard_hire(ca_rule_ctx *ctx, const ca_employee *h)
                             "member.onboard: not checkable for %s (hire_date %s): the export of "
                             "this group does not cover %s..%s",
                             who, hd, hd, dd);
+    /* about no message: timed at the deadline, the end of day H+latest */
     const char *person = onboard_person(ctx, h, &no_head);
-    return ca_rule_report(ctx, R, at, person, NULL, 0, 0, 0,
-                          "new hire %s (hire_date %s) not added to this group by the end of %s, "
-                          "day %d (3.2.1)%s",
-                          who, hd, dd, p->latest_day,
-                          no_head ? "; the department has no head: the hire's manager" : "");
+    return ca_rule_report_at(ctx, R, deadline, person,
+                             "new hire %s (hire_date %s) not added to this group by the end of %s, "
+                             "day %d (3.2.1)%s",
+                             who, hd, dd, p->latest_day,
+                             no_head ? "; the department has no head: the hire's manager" : "");
 }
 
 static int onboard_finish(ca_rule_ctx *ctx, void *state)

@@ -190,10 +190,11 @@ TEST(onboard_never_added_export_covers)
     msg(T(1, 9, 0), "E300", "wx300", "研发部-张头", 0);
     msg(T(20, 9, 0), "E301", "wx301", "研发部-李员", 0);
     /* 林新 (hire 11-02, deadline end of 11-07) never added: finding against
-     * the head, at the first event after the deadline */
+     * the head, about no message, timed at the deadline */
     CHECK_STR(run("member.onboard", "wechat", "G-RD", NULL), "member.onboard:E300");
     CHECK(strstr(out.items[0].detail, "not added") != NULL);
-    CHECK_INT(out.items[0].time_ms, T(20, 9, 0));
+    CHECK_INT(out.items[0].time_ms, T(8, 0, 0));
+    CHECK(out.items[0].message_id == NULL && out.items[0].event_index == (size_t)-1);
     /* the all group: both hires (林新 11-02, 宋新 11-09) never added, each
      * against their own head */
     CHECK_STR(run("member.onboard", "wechat", "G-ALL", NULL),

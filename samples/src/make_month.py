@@ -1522,8 +1522,8 @@ def planted_membership():
     """Rows for membership findings that fall on no planted message of their own."""
     extra('11-22 00:00:00', 'ONB-4', 'member.onboard', CONVS['ALL']['name'], emp_who('E5004'),
           'new hire 许诺 (hire 2026-11-16) is never added to the all group; the export covers 11-16..11-21, '
-          'so at the end of day 5 (11-21) she is late: finding against her head 韩梅 E5001, at the group\'s '
-          'first event after the deadline', '— (an absence)')
+          'so at the end of day 5 (11-21) she is late: finding against her head 韩梅 E5001, about no '
+          'message, timed at the deadline (11-22 00:00), its source the export file', '— (an absence)')
     for conv, p, tag in (('SALES', 'E4004', 'NICK-1'), ('FUN', 'E3007', 'NICK-2')):
         last = max((m for m in BY_CONV[conv] if m.who == p and m.t < parse_when('12-01 00:00:00')),
                    key=lambda m: (m.t, m.seq))

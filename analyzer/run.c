@@ -263,7 +263,8 @@ int ca_rule_in_period(const ca_rule_ctx *ctx, int64_t t)
 
 static int report_va(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, int64_t at_ms,
                      const char *person_id, const char *evidence, size_t evidence_len,
-                     size_t hl_start, size_t hl_end, const char *fmt, va_list ap);
+                     size_t hl_start, size_t hl_end, const char *fmt, va_list ap)
+    CA_PRINTF(10, 0);
 
 int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *person_id,
                    const char *evidence, size_t evidence_len, size_t hl_start, size_t hl_end,

@@ -15,6 +15,7 @@
 #include "format.h"
 #include "importer.h"
 #include "ledger.h"
+#include "outfile.h"
 #include "run.h"
 #include "verify.h"
 
@@ -89,35 +90,20 @@ static int write_events(ca_import *imp, const char *path)
 {
     if (!path || strcmp(path, "-") == 0)
         return ca_import_write_ndjson(imp, stdout);
-    if (strcmp(path, "/dev/null") == 0) {
+    if (strcmp(path, "/dev/null") == 0) { /* no temporary file beside it */
         FILE *f = fopen(path, "w");
         int r = f ? ca_import_write_ndjson(imp, f) : -1;
         if (f)
             fclose(f);
         return r;
     }
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
+    char *tmp;
+    FILE *f = ca_outfile_open(path, &tmp);
+    if (!f)
         return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    int r = ca_import_write_ndjson(imp, f);
-    if (fclose(f) != 0)
-        r = -1;
-    if (r == 0 && rename(tmp, path) != 0)
-        r = -1;
-    if (r != 0) {
-        fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return r;
+    if (ca_import_write_ndjson(imp, f) != 0)
+        return ca_outfile_fail(f, tmp, path, errno ? errno : EIO);
+    return ca_outfile_commit(f, tmp, path);
 }
 
 static int cmd_import(int argc, char **argv)
@@ -249,23 +235,13 @@ static int write_text_file(const char *path, const char *data, size_t len)
 {
     if (!path || strcmp(path, "-") == 0)
         return fwrite(data, 1, len, stdout) == len ? 0 : -1;
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp)
+    char *tmp;
+    FILE *f = ca_outfile_open(path, &tmp);
+    if (!f)
         return -1;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int r = f && fwrite(data, 1, len, f) == len ? 0 : -1;
-    if (f && fclose(f) != 0)
-        r = -1;
-    if (r == 0 && rename(tmp, path) != 0)
-        r = -1;
-    if (r != 0) {
-        fprintf(stderr, "chataudit: %s: cannot write: %s\n", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return r;
+    if (fwrite(data, 1, len, f) != len)
+        return ca_outfile_fail(f, tmp, path, errno ? errno : EIO);
+    return ca_outfile_commit(f, tmp, path);
 }
 
 static int cmd_verify(int argc, char **argv)

@@ -62,6 +62,8 @@ void ca_html_clipped(ca_buf *b, const char *s, size_t max);
 /* Appends ms as "YYYY-MM-DD HH:MM:SS" in the zone tz_offset_min (the
  * reports name the zone once, in their header). */
 void ca_report_local_time(ca_buf *b, int tz_offset_min, int64_t ms);
+/* The company's name for report titles ([company] name), "" when unset. */
+const char *ca_report_company(const ca_config *cfg);
 
 /* ---- tallies shared by the report writers (reports/report_common.c) ---- */
 

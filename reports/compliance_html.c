@@ -67,25 +67,6 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-/* At most max bytes of s (cut at a character boundary, marked). */
-static void text_clipped(ca_buf *b, const char *s, size_t max)
-{
-    ca_html_clipped(b, s, max);
-}
-
-/* "2026-11-03 09:05:00" in the company's zone (the header names it). */
-static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
-{
-    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
-}
-
-static const char *company(const ca_report *r)
-{
-    if (r->cfg->company_name && *r->cfg->company_name)
-        return r->cfg->company_name;
-    return r->cfg->policy.company_name;
-}
-
 static void department_label(ca_buf *b, const char *dept)
 {
     text_or(b, dept, "（未注明部门）");
@@ -98,7 +79,7 @@ static void write_head(ca_buf *b, const ca_report *r)
     ca_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<title>群聊合规报告 Compliance report — ");
-    text_or(b, company(r), "");
+    text_or(b, ca_report_company(r->cfg), "");
     ca_buf_puts(b, " — ");
     text_or(b, r->period, "");
     ca_buf_puts(b, "</title>\n<style>");
@@ -118,14 +99,14 @@ static void write_meta(ca_buf *b, const ca_report *r)
     }
 
     ca_buf_puts(b, "<table>\n<tr><th>公司 Company</th><td>");
-    text_or(b, company(r), "—");
+    text_or(b, ca_report_company(r->cfg), "—");
     ca_buf_puts(b, "</td></tr>\n<tr><th>期间 Period</th><td>");
     text_or(b, r->period, "—");
     if (r->period_end_ms > r->period_start_ms) {
         ca_buf_puts(b, " <span class=\"muted\">(");
-        local_time(b, r, r->period_start_ms);
+        ca_report_local_time(b, r->cfg->tz_offset_min, r->period_start_ms);
         ca_buf_puts(b, " – ");
-        local_time(b, r, r->period_end_ms - 1000); /* the end is exclusive */
+        ca_report_local_time(b, r->cfg->tz_offset_min, r->period_end_ms - 1000); /* the end is exclusive */
         ca_buf_puts(b, ")</span>");
     }
     ca_buf_printf(b, "</td></tr>\n<tr><th>时区 Time zone</th><td>UTC%s</td></tr>\n", tz + 19);
@@ -340,7 +321,7 @@ static void chat_text(ca_buf *b, const char *s, size_t max)
         return;
     }
     ca_pii_mask(m, strlen(m));
-    text_clipped(b, m, max);
+    ca_html_clipped(b, m, max);
     ca_free(m);
 }
 
@@ -374,7 +355,7 @@ static void event_content(ca_buf *b, const ca_event *e)
         }
         if (e->url) {
             ca_buf_puts(b, " <span class=\"mono\">");
-            text_clipped(b, e->url, CONTEXT_TEXT_MAX);
+            ca_html_clipped(b, e->url, CONTEXT_TEXT_MAX);
             ca_buf_puts(b, "</span>");
         }
         return;
@@ -393,11 +374,11 @@ static void event_content(ca_buf *b, const ca_event *e)
     }
     if (e->title) {
         ca_buf_puts(b, " ");
-        text_clipped(b, e->title, CONTEXT_TEXT_MAX);
+        ca_html_clipped(b, e->title, CONTEXT_TEXT_MAX);
     }
     if (e->text) {
         ca_buf_puts(b, " ");
-        text_clipped(b, e->text, CONTEXT_TEXT_MAX);
+        ca_html_clipped(b, e->text, CONTEXT_TEXT_MAX);
     }
 }
 
@@ -405,7 +386,7 @@ static void context_line(ca_buf *b, const ca_report *r, const ca_event *e, int h
                          const ca_finding *f)
 {
     ca_buf_puts(b, hit ? "<li class=\"hit\"><span class=\"t\">" : "<li><span class=\"t\">");
-    local_time(b, r, e->time_ms);
+    ca_report_local_time(b, r->cfg->tz_offset_min, e->time_ms);
     ca_buf_puts(b, "</span><span class=\"s\">");
     /* the roster name when the sender is resolved (an export may show
      * only the platform id), then the display name the group saw */
@@ -492,7 +473,7 @@ static void write_finding(ca_buf *b, const ca_report *r, const ca_finding *f)
         ca_buf_puts(b, ")</span>");
     }
     ca_buf_puts(b, " · ");
-    local_time(b, r, f->time_ms);
+    ca_report_local_time(b, r->cfg->tz_offset_min, f->time_ms);
     ca_buf_puts(b, "</div>\n");
     if (f->detail) {
         ca_buf_puts(b, "<div class=\"detail\">");
@@ -776,7 +757,7 @@ static int write_quality(ca_buf *b, const ca_report *r)
             text_or(b, nt->conv ? nt->conv->name : NULL, "—");
             ca_buf_puts(b, "</td><td>");
             if (nt->event_index != (size_t)-1)
-                local_time(b, r, nt->time_ms);
+                ca_report_local_time(b, r->cfg->tz_offset_min, nt->time_ms);
             else
                 ca_buf_puts(b, "—");
             ca_buf_puts(b, "</td><td>");

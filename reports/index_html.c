@@ -61,13 +61,6 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
     text(b, s && *s ? s : fallback);
 }
 
-static const char *company(const ca_report *r)
-{
-    if (r->cfg->company_name && *r->cfg->company_name)
-        return r->cfg->company_name;
-    return r->cfg->policy.company_name;
-}
-
 /* The colour of a rule's class: red lines, content, replies, groups. */
 static const char *rule_colour(const char *rule)
 {
@@ -107,7 +100,7 @@ static void write_head(ca_buf *b, const ca_report *r)
 {
     ca_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    text_or(b, company(r), "");
+    text_or(b, ca_report_company(r->cfg), "");
     ca_buf_puts(b, " 群聊合规月报 ");
     text_or(b, r->period, "");
     ca_buf_puts(b, "</title>\n</head>\n<body style=\"margin:0;padding:0;background:#f4f4f4\">\n"
@@ -117,7 +110,7 @@ static void write_head(ca_buf *b, const ca_report *r)
                    "style=\"width:720px;max-width:100%;background:#ffffff\"><tr>"
                    "<td style=\"padding:20px 24px;" FONT "color:#222;font-size:14px\">\n");
     ca_buf_puts(b, "<h1 style=\"" FONT "font-size:20px;margin:0 0 4px\">");
-    text_or(b, company(r), "");
+    text_or(b, ca_report_company(r->cfg), "");
     ca_buf_puts(b, " 群聊合规月报 · Group-chat compliance ");
     text_or(b, r->period, "");
     ca_buf_puts(b, "</h1>\n<p style=\"margin:0 0 12px;color:#777;font-size:12px\">chataudit ");

@@ -155,23 +155,6 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
     text(b, s && *s ? s : fallback);
 }
 
-static void text_clipped(ca_buf *b, const char *s, size_t max)
-{
-    ca_html_clipped(b, s, max);
-}
-
-static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
-{
-    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
-}
-
-static const char *company(const ca_report *r)
-{
-    if (r->cfg->company_name && *r->cfg->company_name)
-        return r->cfg->company_name;
-    return r->cfg->policy.company_name;
-}
-
 /* "孙丽 (E2001)", or the bare id. */
 static void person(ca_buf *b, const ca_report *r, const char *id)
 {
@@ -211,7 +194,7 @@ static void write_head(ca_buf *b, const ca_report *r)
     ca_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                    "<title>回复时效报告 Reply latency report — ");
-    text_or(b, company(r), "");
+    text_or(b, ca_report_company(r->cfg), "");
     ca_buf_puts(b, " — ");
     text_or(b, r->period, "");
     ca_buf_puts(b, "</title>\n<style>");
@@ -248,7 +231,7 @@ static void write_meta(ca_buf *b, const ca_report *r, const tally *all)
     ca_time_format(0, r->cfg->tz_offset_min, tz);
     const ca_policy *p = &r->cfg->policy;
     ca_buf_puts(b, "<table>\n<tr><th>公司 Company</th><td>");
-    text_or(b, company(r), "—");
+    text_or(b, ca_report_company(r->cfg), "—");
     ca_buf_puts(b, "</td></tr>\n<tr><th>期间 Period</th><td>");
     text_or(b, r->period, "—");
     ca_buf_printf(b, "</td></tr>\n<tr><th>时区 Time zone</th><td>UTC%s</td></tr>\n", tz + 19);
@@ -458,7 +441,7 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
     ca_buf_puts(b, "</td><td>");
     text_or(b, c ? c->name : NULL, "—");
     ca_buf_puts(b, "</td><td class=\"n\">");
-    local_time(b, r, l->asked_ms);
+    ca_report_local_time(b, r->cfg->tz_offset_min, l->asked_ms);
     ca_buf_puts(b, "</td><td>");
     person(b, r, l->asker_id);
     ca_buf_puts(b, "</td><td class=\"msg\">");
@@ -466,7 +449,7 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
         char *m = ca_strdup(q->text);
         if (m) {
             ca_pii_mask(m, strlen(m));
-            text_clipped(b, m, TEXT_MAX);
+            ca_html_clipped(b, m, TEXT_MAX);
             ca_free(m);
         } else {
             b->oom = 1;
@@ -478,10 +461,10 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
     person(b, r, l->responder_id);
     ca_buf_puts(b, "</td><td class=\"n\">");
     if (l->deadline_ms != INT64_MAX)
-        local_time(b, r, l->deadline_ms);
+        ca_report_local_time(b, r->cfg->tz_offset_min, l->deadline_ms);
     ca_buf_puts(b, "</td><td class=\"n\">");
     if (l->answered_ms >= 0)
-        local_time(b, r, l->answered_ms);
+        ca_report_local_time(b, r->cfg->tz_offset_min, l->answered_ms);
     else
         ca_buf_puts(b, "—");
     ca_buf_puts(b, "</td><td>");
@@ -540,7 +523,7 @@ static void write_quality(ca_buf *b, const ca_report *r)
         text_or(b, note->conv ? note->conv->name : NULL, "—");
         ca_buf_puts(b, "</td><td class=\"n\">");
         if (note->time_ms)
-            local_time(b, r, note->time_ms);
+            ca_report_local_time(b, r->cfg->tz_offset_min, note->time_ms);
         ca_buf_puts(b, "</td><td>");
         text(b, note->text);
         ca_buf_puts(b, "</td></tr>\n");

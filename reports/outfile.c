@@ -143,6 +143,13 @@ void ca_html_clipped(ca_buf *b, const char *s, size_t max)
     ca_buf_puts(b, "…");
 }
 
+const char *ca_report_company(const ca_config *cfg)
+{
+    if (cfg->company_name && *cfg->company_name)
+        return cfg->company_name;
+    return cfg->policy.company_name ? cfg->policy.company_name : "";
+}
+
 void ca_report_local_time(ca_buf *b, int tz_offset_min, int64_t ms)
 {
     char t[32];

@@ -50,11 +50,6 @@ static void text_or(ca_buf *b, const char *s, const char *fallback)
     text(b, s && *s ? s : fallback);
 }
 
-static void local_time(ca_buf *b, const ca_report *r, int64_t ms)
-{
-    ca_report_local_time(b, r->cfg->tz_offset_min, ms);
-}
-
 static void status_badge(ca_buf *b, ca_incident_status s)
 {
     static const char *const zh[] = {"待确认", "已执行", "已确认", "已撤销"};
@@ -142,7 +137,7 @@ static void write_finding(ca_buf *b, const ca_report *r, const ca_lfinding *f,
                                                                       ? " dismissed" : "");
     text(b, f->id);
     ca_buf_puts(b, "</span> · ");
-    local_time(b, r, f->time_ms);
+    ca_report_local_time(b, r->cfg->tz_offset_min, f->time_ms);
     ca_buf_puts(b, " · ");
     text_or(b, f->conv_name, f->conv_id);
     if (f->message_id) {
@@ -197,7 +192,7 @@ static void incident_row(ca_buf *b, const ca_report *r, const ca_incident *in, i
         ca_buf_puts(b, "</span>");
     }
     ca_buf_puts(b, "</td><td>");
-    local_time(b, r, in->first_ms);
+    ca_report_local_time(b, r->cfg->tz_offset_min, in->first_ms);
     ca_buf_printf(b, "</td><td class=\"n\">%zu</td><td>", in->n);
     text_or(b, in->sanction, "—");
     ca_buf_puts(b, "</td>");

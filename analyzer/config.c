@@ -60,23 +60,34 @@ static const char *const group_cols[] = {
 static const char *const group_cols_zh[] = {
     "平台", "群ID", "群名", "类别", "部门", "群主", "管理员", "创建人", "授权人"};
 
+/* Reads a configuration file into a new buffer.  NULL when it cannot be
+ * read, with *st CA_OK when it is absent and not required, else CA_FAILED
+ * and the problem reported (need: why the file is required). */
+static char *read_config_file(const char *path, int required, const char *need, size_t *len,
+                              ca_status *st, ca_diag *diag)
+{
+    char *text = ca_read_text(path, len);
+    *st = CA_OK;
+    if (text || (errno == ENOENT && !required))
+        return text;
+    *st = CA_FAILED;
+    if (errno == ENOENT)
+        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot open: %s (%s)", strerror(ENOENT), need);
+    else
+        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    return NULL;
+}
+
 /* required: a missing file or one without group rows is an error (run,
  * check); import reads groups.csv only when it is there. */
 static ca_status load_groups(ca_config *c, const char *path, int required, ca_diag *diag)
 {
     size_t len;
-    char *text = ca_read_text(path, &len);
-    if (!text) {
-        if (errno == ENOENT && !required)
-            return CA_OK; /* optional for import */
-        if (errno == ENOENT) {
-            ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot open: %s (the register of the "
-                        "company's groups is required: [files] groups)", strerror(ENOENT));
-            return CA_FAILED;
-        }
-        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        return CA_FAILED;
-    }
+    ca_status rst;
+    char *text = read_config_file(path, required, "the register of the company's groups is "
+                                  "required: [files] groups", &len, &rst, diag);
+    if (!text)
+        return rst; /* absent and optional (import): CA_OK */
     ca_csv *csv = ca_csv_open(text, len, 1 << 20);
     if (!csv) {
         ca_free(text);
@@ -153,19 +164,12 @@ static int cmp_holiday(const void *a, const void *b)
 static ca_status load_holidays(ca_config *c, const char *path, int required, ca_diag *diag)
 {
     size_t len;
-    char *text = ca_read_text(path, &len);
-    if (!text) {
-        if (errno == ENOENT && !required)
-            return CA_OK; /* import: no holidays, weekdays only */
-        if (errno == ENOENT) {
-            ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot open: %s (the holidays are "
-                        "required: [files] holidays; create it with the header date,kind,name "
-                        "if the company has no holidays to list)", strerror(ENOENT));
-            return CA_FAILED;
-        }
-        ca_diag_add(diag, CA_DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
-        return CA_FAILED;
-    }
+    ca_status rst;
+    char *text = read_config_file(path, required, "the holidays are required: [files] "
+                                  "holidays; create it with the header date,kind,name if the "
+                                  "company has no holidays to list", &len, &rst, diag);
+    if (!text)
+        return rst; /* absent and optional (import: weekdays only): CA_OK */
     ca_csv *csv = ca_csv_open(text, len, 1 << 16);
     if (!csv) {
         ca_free(text);

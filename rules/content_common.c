@@ -38,16 +38,8 @@ static ca_unit_hit *unit_hits(ca_rule_ctx *ctx, const ca_unit *u, size_t *n)
     *n = 0;
     if (!ctx->content->all)
         return NULL;
-    if (u < ws->units || u >= ws->units + ws->n_units) {
-        /* a unit the engine did not fill (a rule's own, a test's): scanned
-         * each time asked, not cached */
-        collect_state c = {ws, ctx->content};
-        size_t from = ws->n_hits;
-        ca_matcher_scan_valid(ctx->content->all, ws->all_match, u->norm.text, u->norm.len,
-                              on_match, &c);
-        *n = ws->n_hits - from;
-        return *n ? ws->hits + from : NULL;
-    }
+    if (u < ws->units || u >= ws->units + ws->n_units)
+        return NULL; /* only the units the engine filled for this message */
     size_t k = (size_t)(u - ws->units);
     if (!ws->scanned[k]) {
         collect_state c = {ws, ctx->content};

@@ -98,8 +98,11 @@ struct ca_rule {
     void (*cleanup)(void *state);
     /* optional, once per run before the workers start, for rules that
      * look across conversations: returns what ctx->shared shows the rule
-     * (read-only from then on), or NULL with *failed set on oom */
-    void *(*prepare)(const ca_config *cfg, const ca_conv *convs, size_t n, int *failed);
+     * (read-only from then on), or NULL with *failed set on oom.  It may
+     * use up to threads threads (ca_parallel) while it runs; what it
+     * returns must not depend on their number. */
+    void *(*prepare)(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
+                     int *failed);
     void (*release)(void *shared);
 };
 

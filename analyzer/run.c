@@ -1103,7 +1103,7 @@ int ca_run(const ca_run_opts *o)
     for (size_t r = 0; r < ca_n_rules; r++) {
         int failed = 0;
         if (ca_rules[r]->prepare)
-            shared[r] = ca_rules[r]->prepare(&cfg, convs, n_convs, &failed);
+            shared[r] = ca_rules[r]->prepare(&cfg, convs, n_convs, jobs, &failed);
         if (failed) {
             rc = EXIT_INTERNAL;
             goto out;

@@ -123,10 +123,12 @@ static int parse_aliases(reply_shared *sh, const char *spec)
     return 0;
 }
 
-static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int *failed)
+static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
+                           int *failed)
 {
     (void)convs;
     (void)n;
+    (void)threads;
     reply_shared *sh = ca_calloc(1, sizeof *sh);
     if (!sh) {
         *failed = 1;

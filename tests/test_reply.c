@@ -160,7 +160,7 @@ static int run_status(void)
     const ca_rule *rules[] = {&ca_rule_reply_employee, &ca_rule_reply_leader, &ca_rule_reply_public};
     for (size_t r = 0; r < 3; r++) {
         int failed = 0;
-        void *shared = rules[r]->prepare(&cfg, &conv, 1, &failed);
+        void *shared = rules[r]->prepare(&cfg, &conv, 1, 1, &failed);
         void *state = ca_calloc(1, rules[r]->state_size);
         if (!shared || failed || !state) {
             if (shared)

@@ -11,12 +11,17 @@
  * its shingles, so the cost stays near-linear in the number of messages.
  *
  * The index is built on the run's threads: the work messages' code points
- * one conversation per task, then the shingle table in buckets (by the top
- * bits of a shingle's hash), each bucket by one thread in a small table of
- * its own, a few rounds of buckets at a time so that the (hash, message)
- * pairs in flight stay bounded.  Messages are numbered in conversation and
- * event order, and every posting list is in that order, whatever the
- * number of threads: the findings are the same for every -j.
+ * one conversation per task, then the shingle table, split in buckets by
+ * the top bits of a shingle's hash, each bucket a small table of its own
+ * that one thread fills at a time.  The messages go through once, in
+ * chunks: the threads hash a chunk's shingles into (hash, message) pairs
+ * by bucket, then each bucket takes its pairs, counting each shingle's
+ * messages and noting them while they are few enough to be postings; so
+ * the pairs in flight stay bounded whatever the size of the month.  At the
+ * end each bucket lays its postings out shingle by shingle.  Messages are
+ * numbered in conversation and event order, and every posting list is in
+ * that order, whatever the number of threads: the findings are the same
+ * for every -j.
  */
 #include <stdatomic.h>
 #include <string.h>
@@ -34,7 +39,7 @@ extern const ca_rule ca_rule_content_forward;
 #define CAND_SLOTS 1024  /* candidates counted per message (a power of two) */
 #define BUCKET_BITS 12
 #define N_BUCKETS (1u << BUCKET_BITS)
-#define ROUND_PAIRS ((size_t)3 << 20) /* (hash, message) pairs in flight per round */
+#define CHUNK_PAIRS ((size_t)1 << 20) /* (hash, message) pairs in flight per chunk */
 
 typedef struct work_msg {
     const uint32_t *cp;  /* normalized code points (in an arena of the index) */
@@ -44,16 +49,17 @@ typedef struct work_msg {
     const ca_event *ev;
 } work_msg;
 
-/* A distinct shingle: n work messages hold it; when n <= MAX_POSTINGS,
- * their numbers are the bucket's post[off .. off + n), ascending. */
+/* A distinct shingle: n work messages hold it (counted up to
+ * MAX_POSTINGS + 1); when n <= MAX_POSTINGS, their numbers are the
+ * bucket's post[off .. off + n), ascending. */
 typedef struct shingle {
     uint64_t hash;       /* 0: an empty slot */
-    uint32_t off, n;
+    uint32_t n, off;     /* while building: off is the shingle's number in its bucket */
 } shingle;
 
 typedef struct bucket {
-    shingle *slots;      /* open addressing by the hash's low bits */
-    uint32_t mask;
+    shingle *slots;      /* open addressing by the hash's low bits, at most half full */
+    uint32_t mask, used;
     uint32_t *post;
 } bucket;
 
@@ -84,14 +90,13 @@ static inline unsigned bucket_of(uint64_t h)
     return (unsigned)(h >> (64 - BUCKET_BITS));
 }
 
-/* The shingle with hash h, or NULL; *b gets its bucket. */
-static const shingle *lookup(const fwd_index *x, uint64_t h, const bucket **b)
+/* The shingle with hash h in its bucket b, or NULL. */
+static const shingle *lookup_in(const bucket *b, uint64_t h)
 {
-    *b = &x->buckets[bucket_of(h)];
-    const shingle *s = (*b)->slots;
+    const shingle *s = b->slots;
     if (!s)
         return NULL;
-    for (uint32_t j = (uint32_t)h & (*b)->mask;; j = (j + 1) & (*b)->mask) {
+    for (uint32_t j = (uint32_t)h & b->mask;; j = (j + 1) & b->mask) {
         if (s[j].hash == h)
             return &s[j];
         if (!s[j].hash)
@@ -138,10 +143,10 @@ typedef struct build {
     conv_msgs *per_conv;   /* phase 1: each work conversation's messages */
     atomic_size_t next;
     atomic_int failed;
-    size_t from[65];       /* phase 2: thread t reads messages [from[t], from[t + 1]) */
-    unsigned b0, b1;       /* the round's buckets */
-    pair_vec *vec;         /* [thread][bucket - b0]: pairs of the round, by message */
+    size_t from[65];       /* thread t hashes the chunk's messages [from[t], from[t + 1]) */
+    pair_vec *vec;         /* [thread][bucket]: the chunk's pairs, in message order */
     size_t n_vec;
+    struct bucket_build *bb; /* [bucket] */
 } build;
 
 static int is_work(const ca_conv *c)
@@ -212,24 +217,22 @@ oom:
     ca_norm_free(&nm);
 }
 
-/* Phase 2a, a range of messages per thread: the pairs (shingle hash,
- * message) whose bucket is in the round, by bucket, in message order. */
-static void collect_pairs(void *arg, int tid, int threads)
+/* Phase 2, a range of the chunk's messages per thread: the pairs (shingle
+ * hash, message) by bucket, in message order. */
+static void hash_chunk(void *arg, int tid, int threads)
 {
     (void)threads;
     build *bd = arg;
-    const unsigned nb = bd->b1 - bd->b0;
-    pair_vec *vec = bd->vec + (size_t)tid * nb;
+    pair_vec *vec = bd->vec + (size_t)tid * N_BUCKETS;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        vec[b].n = 0;
     for (size_t i = bd->from[tid]; i < bd->from[tid + 1]; i++) {
         const work_msg *w = &bd->x->msgs[i];
         for (size_t k = 0; k + SHINGLE <= w->n; k++) {
             uint64_t h = shingle_hash(w->cp + k);
-            unsigned b = bucket_of(h);
-            if (b < bd->b0 || b >= bd->b1)
-                continue;
-            pair_vec *v = &vec[b - bd->b0];
+            pair_vec *v = &vec[bucket_of(h)];
             if (v->n == v->cap) {
-                size_t cap = v->cap ? v->cap * 2 : 256;
+                size_t cap = v->cap ? v->cap * 2 : 64;
                 pair *p = ca_realloc(v->p, cap * sizeof *p);
                 if (!p) {
                     atomic_store(&bd->failed, 1);
@@ -243,130 +246,218 @@ static void collect_pairs(void *arg, int tid, int threads)
     }
 }
 
-/* While a bucket is built: a shingle, the messages holding it so far
- * (counted once each: pairs come in message order) and where its next
- * posting goes. */
-typedef struct tally {
-    uint64_t hash;
-    uint32_t n, last, cur;
-} tally;
-
-typedef struct tally_table {
-    tally *t;
-    size_t cap, used;
-} tally_table;
-
-static tally *tally_slot(tally_table *tt, uint64_t h)
+static shingle *slot(shingle *slots, uint32_t mask, uint64_t h)
 {
-    size_t j = h & (tt->cap - 1);
-    while (tt->t[j].hash && tt->t[j].hash != h)
-        j = (j + 1) & (tt->cap - 1);
-    return &tt->t[j];
+    uint32_t j = (uint32_t)h & mask;
+    while (slots[j].hash && slots[j].hash != h)
+        j = (j + 1) & mask;
+    return &slots[j];
 }
 
-static int tally_grow(tally_table *tt)
+/* Doubles a bucket's table (sized by its distinct shingles, which a month
+ * repeats many times over).  0 or -1 on oom. */
+static int grow_bucket(bucket *bk)
 {
-    size_t cap = tt->cap ? tt->cap * 2 : 1024;
-    tally *t = ca_calloc(cap, sizeof *t);
+    size_t cap = bk->slots ? ((size_t)bk->mask + 1) * 2 : 16;
+    if (cap > (size_t)UINT32_MAX + 1)
+        return -1;
+    shingle *t = ca_calloc(cap, sizeof *t);
     if (!t)
         return -1;
-    tally_table nt = {t, cap, tt->used};
-    for (size_t j = 0; j < tt->cap; j++)
-        if (tt->t[j].hash)
-            *tally_slot(&nt, tt->t[j].hash) = tt->t[j];
-    ca_free(tt->t);
-    *tt = nt;
-    return 0;
-}
-
-/* One bucket from the round's pairs of every thread (in thread order, so
- * in message order): its shingles, and the postings of the informative
- * ones.  0 or -1 (oom). */
-static int build_bucket(build *bd, unsigned b, int threads, tally_table *tt)
-{
-    const unsigned nb = bd->b1 - bd->b0;
-    memset(tt->t, 0, tt->cap * sizeof *tt->t);
-    tt->used = 0;
-    for (int t = 0; t < threads; t++) {
-        const pair_vec *v = &bd->vec[(size_t)t * nb + (b - bd->b0)];
-        for (size_t k = 0; k < v->n; k++) {
-            if ((tt->used + 1) * 2 > tt->cap && tally_grow(tt) < 0)
-                return -1;
-            tally *s = tally_slot(tt, v->p[k].hash);
-            if (!s->hash) {
-                *s = (tally){v->p[k].hash, 1, v->p[k].msg, 0};
-                tt->used++;
-            } else if (s->last != v->p[k].msg) {
-                s->n += s->n <= MAX_POSTINGS; /* past the cap the number says enough */
-                s->last = v->p[k].msg;
-            }
-        }
-    }
-    if (!tt->used)
-        return 0;
-    bucket *bk = &bd->x->buckets[b];
-    size_t cap = 2;
-    while (cap < tt->used * 2)
-        cap *= 2;
-    size_t n_post = 0;
-    for (size_t j = 0; j < tt->cap; j++)
-        if (tt->t[j].hash && tt->t[j].n <= MAX_POSTINGS)
-            n_post += tt->t[j].n;
-    if (!(bk->slots = ca_calloc(cap, sizeof *bk->slots)) ||
-        (n_post && !(bk->post = ca_malloc(n_post * sizeof *bk->post))))
-        return -1;
+    for (size_t j = 0; bk->slots && j <= bk->mask; j++)
+        if (bk->slots[j].hash)
+            *slot(t, (uint32_t)(cap - 1), bk->slots[j].hash) = bk->slots[j];
+    ca_free(bk->slots);
+    bk->slots = t;
     bk->mask = (uint32_t)(cap - 1);
-    uint32_t off = 0;
-    for (size_t j = 0; j < tt->cap; j++) {
-        tally *s = &tt->t[j];
-        if (!s->hash)
-            continue;
-        uint32_t k = (uint32_t)s->hash & bk->mask;
-        while (bk->slots[k].hash)
-            k = (k + 1) & bk->mask;
-        bk->slots[k] = (shingle){s->hash, off, s->n};
-        s->cur = off;
-        s->last = UINT32_MAX;
-        off += s->n <= MAX_POSTINGS ? s->n : 0;
+    return 0;
+}
+
+/* A bucket's state while it is built, by shingle number (the order in which
+ * its shingles first appear): the last message counted, how many, and the
+ * postings noted so far — (number, message) while the shingle has at most
+ * MAX_POSTINGS + 1 messages, in message order. */
+typedef struct bucket_build {
+    uint32_t *last, *cnt;
+    size_t cap;
+    uint32_t (*pend)[2];
+    size_t n_pend, cap_pend;
+} bucket_build;
+
+static int note_posting(bucket_build *bb, uint32_t id, uint32_t msg)
+{
+    if (bb->n_pend == bb->cap_pend) {
+        size_t cap = bb->cap_pend ? bb->cap_pend * 2 : 64;
+        uint32_t(*p)[2] = ca_realloc(bb->pend, cap * sizeof *p);
+        if (!p)
+            return -1;
+        bb->pend = p;
+        bb->cap_pend = cap;
     }
+    bb->pend[bb->n_pend][0] = id;
+    bb->pend[bb->n_pend++][1] = msg;
+    return 0;
+}
+
+/* A bucket takes the chunk's pairs of every thread (in thread order, so in
+ * message order).  0 or -1 (oom). */
+static int sweep_bucket(build *bd, size_t b, int threads)
+{
+    bucket *bk = &bd->x->buckets[b];
+    bucket_build *bb = &bd->bb[b];
     for (int t = 0; t < threads; t++) {
-        const pair_vec *v = &bd->vec[(size_t)t * nb + (b - bd->b0)];
+        const pair_vec *v = &bd->vec[(size_t)t * N_BUCKETS + b];
         for (size_t k = 0; k < v->n; k++) {
-            tally *s = tally_slot(tt, v->p[k].hash);
-            if (s->n <= MAX_POSTINGS && s->last != v->p[k].msg) {
-                bk->post[s->cur++] = v->p[k].msg;
-                s->last = v->p[k].msg;
+            const pair *pr = &v->p[k];
+            if ((!bk->slots || ((size_t)bk->used + 1) * 2 > (size_t)bk->mask + 1) &&
+                grow_bucket(bk) < 0)
+                return -1;
+            shingle *s = slot(bk->slots, bk->mask, pr->hash);
+            if (!s->hash) {
+                if (bk->used == bb->cap) {
+                    size_t cap = bb->cap ? bb->cap * 2 : 64;
+                    uint32_t *l = ca_realloc(bb->last, cap * sizeof *l);
+                    if (!l)
+                        return -1;
+                    bb->last = l;
+                    uint32_t *c = ca_realloc(bb->cnt, cap * sizeof *c);
+                    if (!c)
+                        return -1;
+                    bb->cnt = c;
+                    bb->cap = cap;
+                }
+                *s = (shingle){pr->hash, 0, bk->used};
+                bb->last[bk->used] = pr->msg;
+                bb->cnt[bk->used] = 1;
+                if (note_posting(bb, bk->used++, pr->msg) < 0)
+                    return -1;
+            } else if (bb->last[s->off] != pr->msg) {
+                uint32_t id = s->off;
+                bb->last[id] = pr->msg;
+                if (bb->cnt[id] > MAX_POSTINGS)
+                    continue; /* past the cap the number says enough */
+                bb->cnt[id]++;
+                if (note_posting(bb, id, pr->msg) < 0)
+                    return -1;
             }
         }
     }
     return 0;
 }
 
-/* Phase 2b, a bucket of the round per task. */
-static void build_buckets(void *arg, int tid, int threads)
+/* A bucket per task, over the chunk's pairs. */
+static void sweep_buckets(void *arg, int tid, int threads)
 {
     (void)tid;
     build *bd = arg;
-    tally_table tt = {NULL, 0, 0};
-    if (tally_grow(&tt) < 0) {
-        atomic_store(&bd->failed, 1);
-        return;
-    }
     for (;;) {
-        size_t b = bd->b0 + atomic_fetch_add(&bd->next, 1);
-        if (b >= bd->b1 || atomic_load(&bd->failed))
+        size_t b = atomic_fetch_add(&bd->next, 1);
+        if (b >= N_BUCKETS || atomic_load(&bd->failed))
             break;
-        if (build_bucket(bd, (unsigned)b, threads, &tt) < 0) {
+        if (sweep_bucket(bd, b, threads) < 0) {
             atomic_store(&bd->failed, 1);
             break;
         }
     }
-    ca_free(tt.t);
+}
+
+/* The end of a bucket: each informative shingle's postings one after the
+ * other, in the order of the shingles' numbers, each in message order;
+ * the table's entries get their count and offset.  0 or -1 (oom). */
+static int finish_bucket(bucket *bk, bucket_build *bb)
+{
+    if (!bk->used)
+        return 0;
+    uint32_t *off = ca_malloc(bk->used * sizeof *off);
+    if (!off)
+        return -1;
+    size_t total = 0;
+    for (uint32_t id = 0; id < bk->used; id++) {
+        off[id] = (uint32_t)total;
+        total += bb->cnt[id] <= MAX_POSTINGS ? bb->cnt[id] : 0;
+    }
+    if (total && !(bk->post = ca_malloc(total * sizeof *bk->post))) {
+        ca_free(off);
+        return -1;
+    }
+    for (size_t k = 0; k < bb->n_pend; k++) {
+        uint32_t id = bb->pend[k][0];
+        if (bb->cnt[id] <= MAX_POSTINGS)
+            bk->post[off[id]++] = bb->pend[k][1];
+    }
+    for (size_t j = 0; j <= bk->mask; j++) {
+        shingle *s = &bk->slots[j];
+        if (!s->hash)
+            continue;
+        uint32_t id = s->off, n = bb->cnt[id];
+        s->n = n;
+        s->off = off[id] - (n <= MAX_POSTINGS ? n : 0);
+    }
+    ca_free(off);
+    /* what the build kept goes now, not with the rest at the end */
+    ca_free(bb->last);
+    ca_free(bb->cnt);
+    ca_free(bb->pend);
+    memset(bb, 0, sizeof *bb);
+    return 0;
+}
+
+static void finish_buckets(void *arg, int tid, int threads)
+{
+    (void)tid;
+    (void)threads;
+    build *bd = arg;
+    for (;;) {
+        size_t b = atomic_fetch_add(&bd->next, 1);
+        if (b >= N_BUCKETS || atomic_load(&bd->failed))
+            break;
+        if (finish_bucket(&bd->x->buckets[b], &bd->bb[b]) < 0) {
+            atomic_store(&bd->failed, 1);
+            break;
+        }
+    }
+}
+
+/* The sweep over the messages, a chunk of about CHUNK_PAIRS shingles at
+ * a time.  0 or -1 (oom). */
+static int sweep_messages(build *bd, int threads)
+{
+    const fwd_index *x = bd->x;
+    for (size_t c0 = 0; c0 < x->n_msgs;) {
+        size_t c1 = c0, pairs = 0;
+        while (c1 < x->n_msgs && pairs < CHUNK_PAIRS)
+            pairs += x->msgs[c1++].n - SHINGLE + 1;
+        /* each thread a range of about as many shingles */
+        size_t acc = 0, t = 1;
+        bd->from[0] = c0;
+        for (size_t i = c0; i < c1 && t < (size_t)threads; i++) {
+            acc += x->msgs[i].n - SHINGLE + 1;
+            while (t < (size_t)threads && acc * (size_t)threads >= pairs * t)
+                bd->from[t++] = i + 1;
+        }
+        while (t <= (size_t)threads)
+            bd->from[t++] = c1;
+        ca_parallel(threads, hash_chunk, bd);
+        if (atomic_load(&bd->failed))
+            return -1;
+        atomic_store(&bd->next, 0);
+        ca_parallel(threads, sweep_buckets, bd);
+        if (atomic_load(&bd->failed))
+            return -1;
+        c0 = c1;
+    }
+    return 0;
 }
 
 /* Frees what a build holds besides the index. */
 static void build_free(build *bd)
 {
+    for (size_t b = 0; bd->bb && b < N_BUCKETS; b++) {
+        ca_free(bd->bb[b].last);
+        ca_free(bd->bb[b].cnt);
+        ca_free(bd->bb[b].pend);
+    }
+    ca_free(bd->bb);
     for (size_t k = 0; bd->vec && k < bd->n_vec; k++)
         ca_free(bd->vec[k].p);
     ca_free(bd->vec);
@@ -418,38 +509,18 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
     if (shingles == (size_t)-1)
         goto oom;
 
-    /* each thread a range of messages with about as many shingles */
-    const fwd_index *x = bd.x;
-    size_t acc = 0, t = 1;
-    for (size_t i = 0; i < x->n_msgs && t < (size_t)threads; i++) {
-        acc += x->msgs[i].n - SHINGLE + 1;
-        while (t < (size_t)threads && acc * (size_t)threads >= shingles * t)
-            bd.from[t++] = i + 1;
-    }
-    while (t <= (size_t)threads)
-        bd.from[t++] = x->n_msgs;
-
-    /* the buckets, a round at a time */
-    size_t rounds = shingles / ROUND_PAIRS + 1;
-    if (rounds > N_BUCKETS)
-        rounds = N_BUCKETS;
-    unsigned per_round = (unsigned)((N_BUCKETS + rounds - 1) / rounds);
-    bd.n_vec = (size_t)threads * per_round;
+    bd.n_vec = (size_t)threads * N_BUCKETS;
+    if (!shingles)
+        goto done;
     if (!(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)))
         goto oom;
-    for (unsigned b0 = 0; b0 < N_BUCKETS; b0 += per_round) {
-        bd.b0 = b0;
-        bd.b1 = b0 + per_round < N_BUCKETS ? b0 + per_round : N_BUCKETS;
-        for (size_t k = 0; k < bd.n_vec; k++)
-            bd.vec[k].n = 0;
-        ca_parallel(threads, collect_pairs, &bd);
-        if (atomic_load(&bd.failed))
-            goto oom;
-        atomic_store(&bd.next, 0);
-        ca_parallel(threads, build_buckets, &bd);
-        if (atomic_load(&bd.failed))
-            goto oom;
-    }
+    if (!(bd.bb = ca_calloc(N_BUCKETS, sizeof *bd.bb)) || sweep_messages(&bd, threads) < 0)
+        goto oom;
+    atomic_store(&bd.next, 0);
+    ca_parallel(threads, finish_buckets, &bd);
+    if (atomic_load(&bd.failed))
+        goto oom;
+done:
     build_free(&bd);
     return bd.x;
 oom:
@@ -525,25 +596,45 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     uint32_t key[CAND_SLOTS], hits[CAND_SLOTS], cand[CAND_SLOTS / 2];
     memset(key, 0xff, sizeof key);
     size_t nc = 0, grams = 0;
-    for (size_t k = 0; k + SHINGLE <= n; k++) {
-        const bucket *b;
-        const shingle *s = lookup(x, shingle_hash(cp + k), &b);
-        if (s && s->n > MAX_POSTINGS)
-            continue; /* common to many work messages: no evidence either way */
-        grams++;
-        for (uint32_t q = 0; s && q < s->n; q++) {
-            uint32_t m = b->post[s->off + q];
-            size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
-            while (key[j] != UINT32_MAX && key[j] != m)
-                j = (j + 1) & (CAND_SLOTS - 1);
-            if (key[j] == UINT32_MAX) {
-                if (nc == CA_ARRAY_LEN(cand))
-                    continue; /* full: the candidates so far are counted on */
-                key[j] = m;
-                hits[j] = 0;
-                cand[nc++] = (uint32_t)j;
+    /* a block of shingles at a time: their table slots, then their posting
+     * lists, are asked of memory before any is read, so the cache misses
+     * of a block overlap instead of following one another */
+    enum { BLOCK = 32 };
+    const shingle *ss[BLOCK];
+    const bucket *bs[BLOCK];
+    for (size_t k0 = 0; k0 + SHINGLE <= n; k0 += BLOCK) {
+        size_t nb = n - SHINGLE + 1 - k0 < BLOCK ? n - SHINGLE + 1 - k0 : BLOCK;
+        uint64_t hs[BLOCK];
+        for (size_t k = 0; k < nb; k++) {
+            hs[k] = shingle_hash(cp + k0 + k);
+            bs[k] = &x->buckets[bucket_of(hs[k])];
+            if (bs[k]->slots)
+                __builtin_prefetch(&bs[k]->slots[(uint32_t)hs[k] & bs[k]->mask]);
+        }
+        for (size_t k = 0; k < nb; k++) {
+            ss[k] = lookup_in(bs[k], hs[k]);
+            if (ss[k] && ss[k]->n <= MAX_POSTINGS)
+                __builtin_prefetch(&bs[k]->post[ss[k]->off]);
+        }
+        for (size_t k = 0; k < nb; k++) {
+            const shingle *sh = ss[k];
+            if (sh && sh->n > MAX_POSTINGS)
+                continue; /* common to many work messages: no evidence either way */
+            grams++;
+            for (uint32_t q = 0; sh && q < sh->n; q++) {
+                uint32_t m = bs[k]->post[sh->off + q];
+                size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
+                while (key[j] != UINT32_MAX && key[j] != m)
+                    j = (j + 1) & (CAND_SLOTS - 1);
+                if (key[j] == UINT32_MAX) {
+                    if (nc == CA_ARRAY_LEN(cand))
+                        continue; /* full: the candidates so far are counted on */
+                    key[j] = m;
+                    hits[j] = 0;
+                    cand[nc++] = (uint32_t)j;
+                }
+                hits[j]++;
             }
-            hits[j]++;
         }
     }
     const work_msg *best = NULL;

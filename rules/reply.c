@@ -56,7 +56,13 @@ typedef struct reply_shared {
     const ca_employee **admins; /* the admin centre's employees */
     size_t n_admins;
     const ca_employee *admin_head;
+    /* [reply] question_words (id: the word's index) and ? / ？ (QMARK),
+     * one automaton, so that a message is read once, not once a word */
+    ca_matcher *questions;
+    unsigned char *particle;    /* per word: 吗/么/呢, a question only at a clause end */
 } reply_shared;
+
+#define QMARK UINT32_MAX
 
 static int cmp_dept(const void *a, const void *b)
 {
@@ -81,6 +87,8 @@ static void reply_release(void *p)
     ca_free(sh->aliases);
     ca_free(sh->depts);
     ca_free(sh->admins);
+    ca_matcher_free(sh->questions);
+    ca_free(sh->particle);
     ca_free(sh);
 }
 
@@ -123,6 +131,31 @@ static int parse_aliases(reply_shared *sh, const char *spec)
     return 0;
 }
 
+/* The sentence-final particles that make a question only at a clause end. */
+static int is_particle(const char *w)
+{
+    return !strcmp(w, "吗") || !strcmp(w, "么") || !strcmp(w, "呢");
+}
+
+/* The automaton of the question words and marks.  0 or -1 (oom). */
+static int build_questions(reply_shared *sh, const ca_config *cfg)
+{
+    const ca_strlist *qw = &cfg->policy.question_words;
+    if (!(sh->questions = ca_matcher_new()) ||
+        !(sh->particle = ca_calloc(qw->n ? qw->n : 1, 1)))
+        return -1;
+    for (size_t k = 0; k < qw->n; k++) {
+        const char *w = qw->items[k];
+        sh->particle[k] = (unsigned char)is_particle(w);
+        if (*w && ca_matcher_add(sh->questions, w, strlen(w), (uint32_t)k) < 0)
+            return -1;
+    }
+    if (ca_matcher_add(sh->questions, "?", 1, QMARK) < 0 ||
+        ca_matcher_add(sh->questions, "？", strlen("？"), QMARK) < 0)
+        return -1;
+    return ca_matcher_build(sh->questions);
+}
+
 static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
                            int *failed)
 {
@@ -161,7 +194,7 @@ static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n,
         qsort(sh->depts, sh->n_depts, sizeof *sh->depts, cmp_dept);
     const dept_head *ac = find_dept(sh, cfg->policy.admin_center);
     sh->admin_head = ac ? ac->head : NULL;
-    if (parse_aliases(sh, cfg->policy.department_aliases) < 0) {
+    if (parse_aliases(sh, cfg->policy.department_aliases) < 0 || build_questions(sh, cfg) < 0) {
         reply_release(sh);
         *failed = 1;
         return NULL;
@@ -297,10 +330,22 @@ static int continues_word(uint32_t cp)
     return 0;
 }
 
-/* The sentence-final particles that make a question only at a clause end. */
-static int is_particle(const char *w)
+typedef struct question_scan {
+    const reply_shared *sh;
+    const char *t;
+    int yes;
+} question_scan;
+
+static int on_question_hit(void *ud, const ca_match *mt)
 {
-    return !strcmp(w, "吗") || !strcmp(w, "么") || !strcmp(w, "呢");
+    question_scan *qs = ud;
+    if (mt->id != QMARK && qs->sh->particle[mt->id]) {
+        size_t len;
+        uint32_t next = utf8_at(qs->t + mt->end, &len);
+        if (len && continues_word(next))
+            return 0; /* 吗 inside a word (吗啡) asks nothing */
+    }
+    return qs->yes = 1;
 }
 
 /*
@@ -309,29 +354,11 @@ static int is_particle(const char *w)
  * the text, or before anything that does not continue a word: punctuation,
  * space, an emoji).  t is the plain text.
  */
-static int is_question_text(const ca_config *cfg, const char *t)
+static int is_question_text(const reply_shared *sh, const char *t)
 {
-    if (strchr(t, '?') || strstr(t, "？"))
-        return 1;
-    const ca_strlist *qw = &cfg->policy.question_words;
-    for (size_t k = 0; k < qw->n; k++) {
-        const char *w = qw->items[k];
-        size_t wl = strlen(w);
-        if (!wl)
-            continue;
-        if (!is_particle(w)) {
-            if (strstr(t, w))
-                return 1;
-            continue;
-        }
-        for (const char *p = strstr(t, w); p; p = strstr(p + wl, w)) {
-            size_t len;
-            uint32_t next = utf8_at(p + wl, &len);
-            if (!len || !continues_word(next))
-                return 1;
-        }
-    }
-    return 0;
+    question_scan qs = {sh, t, 0};
+    ca_matcher_scan(sh->questions, NULL, t, strlen(t), on_question_hit, &qs);
+    return qs.yes;
 }
 
 /* The unit of the message text among ctx->units, or NULL. */
@@ -650,7 +677,7 @@ static int work_question(ca_rule_ctx *ctx, reply_state *st, const ca_event *e, i
         *failed = 1;
         return 0;
     }
-    if (!is_question_text(ctx->cfg, t))
+    if (!is_question_text(ctx->shared, t))
         return 0;
     const ca_unit *u = text_unit(ctx, e);
     if (hits(ctx, CA_LEX_OFFTOPIC, u))

@@ -64,6 +64,9 @@ typedef struct ca_worker_scratch {
     size_t hit_from[64], hit_n[64];
     unsigned char scanned[64];
     int oom; /* a hit list could not grow: the worker fails */
+    /* What the reply rules found of the current message, for the next
+     * reply rule to read instead of working it out again: -1 not yet. */
+    signed char work_question, public_topic;
 } ca_worker_scratch;
 
 typedef struct ca_rule ca_rule;
@@ -129,6 +132,11 @@ int ca_rule_report(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *
  * conversation from that time on.  0 or -1 (oom). */
 int ca_rule_report_at(ca_rule_ctx *ctx, const ca_rule *rule, int64_t at_ms, const char *person_id,
                       const char *fmt, ...) CA_PRINTF(5, 6);
+
+/* Starts a new message in ws: no units, no hits, nothing the rules noted
+ * of the previous one.  The engine calls it before it fills the units of
+ * each event (tests that drive rules themselves call it too). */
+void ca_scratch_begin(ca_worker_scratch *ws);
 
 /* Builds ct->all, the one automaton over every loaded lexicon but the
  * allow list, and ct->base (run.c does it after loading; tests that load

@@ -373,12 +373,18 @@ int ca_rule_note(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fm
 /* The pieces of a message the content rules scan (SPEC §6.3): its text,
  * a link's title and URL, a file name, the items of a merged record —
  * never the quoted message. */
-static int fill_units(ca_worker_scratch *ws, const ca_event *e)
+void ca_scratch_begin(ca_worker_scratch *ws)
 {
     for (size_t k = 0; k < ws->n_units; k++)
         ws->scanned[k] = 0;
     ws->n_hits = 0;
     ws->n_units = 0;
+    ws->work_question = ws->public_topic = -1;
+}
+
+static int fill_units(ca_worker_scratch *ws, const ca_event *e)
+{
+    ca_scratch_begin(ws);
     if (e->kind != CA_KIND_MESSAGE)
         return 0;
     struct { ca_unit_kind k; const char *t; } parts[4] = {

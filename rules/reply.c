@@ -56,13 +56,11 @@ typedef struct reply_shared {
     const ca_employee **admins; /* the admin centre's employees */
     size_t n_admins;
     const ca_employee *admin_head;
-    /* [reply] question_words (id: the word's index) and ? / ？ (QMARK),
-     * one automaton, so that a message is read once, not once a word */
-    ca_matcher *questions;
-    unsigned char *particle;    /* per word: 吗/么/呢, a question only at a clause end */
+    /* [reply] question_words as the question test reads them: each word's
+     * length, and whether it is 吗/么/呢 (a question only at a clause end) */
+    size_t *qw_len;
+    unsigned char *qw_particle;
 } reply_shared;
-
-#define QMARK UINT32_MAX
 
 static int cmp_dept(const void *a, const void *b)
 {
@@ -87,8 +85,8 @@ static void reply_release(void *p)
     ca_free(sh->aliases);
     ca_free(sh->depts);
     ca_free(sh->admins);
-    ca_matcher_free(sh->questions);
-    ca_free(sh->particle);
+    ca_free(sh->qw_len);
+    ca_free(sh->qw_particle);
     ca_free(sh);
 }
 
@@ -137,23 +135,19 @@ static int is_particle(const char *w)
     return !strcmp(w, "吗") || !strcmp(w, "么") || !strcmp(w, "呢");
 }
 
-/* The automaton of the question words and marks.  0 or -1 (oom). */
-static int build_questions(reply_shared *sh, const ca_config *cfg)
+/* The question words' lengths and particles, once per run.  0 or -1. */
+static int read_questions(reply_shared *sh, const ca_config *cfg)
 {
     const ca_strlist *qw = &cfg->policy.question_words;
-    if (!(sh->questions = ca_matcher_new()) ||
-        !(sh->particle = ca_calloc(qw->n ? qw->n : 1, 1)))
+    size_t n = qw->n ? qw->n : 1;
+    if (!(sh->qw_len = ca_calloc(n, sizeof *sh->qw_len)) ||
+        !(sh->qw_particle = ca_calloc(n, 1)))
         return -1;
     for (size_t k = 0; k < qw->n; k++) {
-        const char *w = qw->items[k];
-        sh->particle[k] = (unsigned char)is_particle(w);
-        if (*w && ca_matcher_add(sh->questions, w, strlen(w), (uint32_t)k) < 0)
-            return -1;
+        sh->qw_len[k] = strlen(qw->items[k]);
+        sh->qw_particle[k] = (unsigned char)is_particle(qw->items[k]);
     }
-    if (ca_matcher_add(sh->questions, "?", 1, QMARK) < 0 ||
-        ca_matcher_add(sh->questions, "？", strlen("？"), QMARK) < 0)
-        return -1;
-    return ca_matcher_build(sh->questions);
+    return 0;
 }
 
 static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
@@ -194,7 +188,7 @@ static void *reply_prepare(const ca_config *cfg, const ca_conv *convs, size_t n,
         qsort(sh->depts, sh->n_depts, sizeof *sh->depts, cmp_dept);
     const dept_head *ac = find_dept(sh, cfg->policy.admin_center);
     sh->admin_head = ac ? ac->head : NULL;
-    if (parse_aliases(sh, cfg->policy.department_aliases) < 0 || build_questions(sh, cfg) < 0) {
+    if (parse_aliases(sh, cfg->policy.department_aliases) < 0 || read_questions(sh, cfg) < 0) {
         reply_release(sh);
         *failed = 1;
         return NULL;
@@ -330,35 +324,35 @@ static int continues_word(uint32_t cp)
     return 0;
 }
 
-typedef struct question_scan {
-    const reply_shared *sh;
-    const char *t;
-    int yes;
-} question_scan;
-
-static int on_question_hit(void *ud, const ca_match *mt)
-{
-    question_scan *qs = ud;
-    if (mt->id != QMARK && qs->sh->particle[mt->id]) {
-        size_t len;
-        uint32_t next = utf8_at(qs->t + mt->end, &len);
-        if (len && continues_word(next))
-            return 0; /* 吗 inside a word (吗啡) asks nothing */
-    }
-    return qs->yes = 1;
-}
-
 /*
  * SPEC §6.2: a question contains ? or ？, or a question word of [reply]
  * question_words; 吗/么/呢 count only at the end of a clause (the end of
  * the text, or before anything that does not continue a word: punctuation,
  * space, an emoji).  t is the plain text.
  */
-static int is_question_text(const reply_shared *sh, const char *t)
+static int is_question_text(const ca_config *cfg, const reply_shared *sh, const char *t)
 {
-    question_scan qs = {sh, t, 0};
-    ca_matcher_scan(sh->questions, NULL, t, strlen(t), on_question_hit, &qs);
-    return qs.yes;
+    if (strchr(t, '?') || strstr(t, "？"))
+        return 1;
+    const ca_strlist *qw = &cfg->policy.question_words;
+    for (size_t k = 0; k < qw->n; k++) {
+        const char *w = qw->items[k];
+        size_t wl = sh->qw_len[k];
+        if (!wl)
+            continue;
+        if (!sh->qw_particle[k]) {
+            if (strstr(t, w))
+                return 1;
+            continue;
+        }
+        for (const char *p = strstr(t, w); p; p = strstr(p + wl, w)) {
+            size_t len;
+            uint32_t next = utf8_at(p + wl, &len);
+            if (!len || !continues_word(next))
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* The unit of the message text among ctx->units, or NULL. */
@@ -672,18 +666,27 @@ static int work_question(ca_rule_ctx *ctx, reply_state *st, const ca_event *e, i
     *public = 0;
     if (e->type != CA_TYPE_TEXT && e->type != CA_TYPE_QUOTE)
         return 0;
+    ca_worker_scratch *ws = ctx->scratch;
+    if (ws && ws->work_question >= 0) { /* reply.employee asked before reply.public */
+        *public = ws->public_topic;
+        return ws->work_question;
+    }
     const char *t = plain_text(st, e);
     if (!t) {
         *failed = 1;
         return 0;
     }
-    if (!is_question_text(ctx->shared, t))
-        return 0;
-    const ca_unit *u = text_unit(ctx, e);
-    if (hits(ctx, CA_LEX_OFFTOPIC, u))
-        return 0;
-    *public = hits(ctx, CA_LEX_PUBLIC_TOPICS, u);
-    return 1;
+    int yes = 0;
+    if (is_question_text(ctx->cfg, ctx->shared, t)) {
+        const ca_unit *u = text_unit(ctx, e);
+        yes = !hits(ctx, CA_LEX_OFFTOPIC, u);
+        *public = yes && hits(ctx, CA_LEX_PUBLIC_TOPICS, u);
+    }
+    if (ws) {
+        ws->work_question = (signed char)yes;
+        ws->public_topic = (signed char)*public;
+    }
+    return yes;
 }
 
 static int track_employee(ca_rule_ctx *ctx, const ca_rule *rule, reply_state *st, size_t i,

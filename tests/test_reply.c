@@ -184,10 +184,7 @@ static int run_status(void)
         for (size_t i = 0; i < nev && ok; i++) {
             /* the engine's text unit (and, as the engine does, no hits
              * cached from the previous message) */
-            for (size_t k = 0; k < scratch.n_units; k++)
-                scratch.scanned[k] = 0;
-            scratch.n_hits = 0;
-            scratch.n_units = 0;
+            ca_scratch_begin(&scratch);
             if (ev[i].text && *ev[i].text) {
                 ca_unit *u = &scratch.units[scratch.n_units++];
                 u->kind = CA_UNIT_TEXT;

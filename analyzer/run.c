@@ -25,6 +25,7 @@
 #include "importer.h"
 #include "ledger.h"
 #include "outfile.h"
+#include "parallel.h"
 #include "report.h"
 #include "rule.h"
 #include "run.h"
@@ -828,6 +829,43 @@ static int write_screenshots(const shot_job *jobs, size_t n, const char *outdir,
     return rc;
 }
 
+/* -------------------------------------------------------------- reports */
+
+/* The reports of a run, each a file of its own written from the const
+ * report: they are written side by side on the run's threads, the largest
+ * first. */
+static const struct {
+    const char *name;
+    int (*write)(const ca_report *, const char *);
+} report_files[] = {{"latency.html", ca_write_latency_html},
+                    {"compliance.html", ca_write_compliance_html},
+                    {"penalties.html", ca_write_penalties_html},
+                    {"findings.csv", ca_write_findings_csv},
+                    {"latency.csv", ca_write_latency_csv},
+                    {"penalties.csv", ca_write_penalties_csv},
+                    {"index.html", ca_write_index_html}};
+
+typedef struct report_jobs {
+    const ca_report *rep;
+    const char *outdir;
+    atomic_size_t next;
+    atomic_int failed;
+} report_jobs;
+
+static void write_reports(void *arg, int tid, int threads)
+{
+    (void)tid;
+    (void)threads;
+    report_jobs *rj = arg;
+    for (size_t k; (k = atomic_fetch_add(&rj->next, 1)) < CA_ARRAY_LEN(report_files);) {
+        ca_buf p = CA_BUF_INIT;
+        ca_buf_printf(&p, "%s/%s", rj->outdir, report_files[k].name);
+        if (p.oom || report_files[k].write(rj->rep, ca_buf_cstr(&p)) != 0)
+            atomic_store(&rj->failed, 1);
+        ca_buf_free(&p);
+    }
+}
+
 /* ------------------------------------------------------------------ run */
 
 static int online_cpus(void)
@@ -1176,23 +1214,10 @@ int ca_run(const ca_run_opts *o)
 
     ca_report rep = {&cfg, period, pstart, pend, CA_VERSION, inputs, o->n_inputs, convs, n_convs,
                      &all, imp, diag, n_messages, pen};
-    const struct {
-        const char *name;
-        int (*write)(const ca_report *, const char *);
-    } outputs[] = {{"findings.csv", ca_write_findings_csv},
-                   {"compliance.html", ca_write_compliance_html},
-                   {"index.html", ca_write_index_html},
-                   {"penalties.csv", ca_write_penalties_csv},
-                   {"penalties.html", ca_write_penalties_html},
-                   {"latency.csv", ca_write_latency_csv},
-                   {"latency.html", ca_write_latency_html}};
-    for (size_t k = 0; k < CA_ARRAY_LEN(outputs); k++) {
-        ca_buf p = CA_BUF_INIT;
-        ca_buf_printf(&p, "%s/%s", outdir, outputs[k].name);
-        if (p.oom || outputs[k].write(&rep, ca_buf_cstr(&p)) != 0)
-            rc = EXIT_INTERNAL;
-        ca_buf_free(&p);
-    }
+    report_jobs rj = {&rep, outdir, 0, 0};
+    ca_parallel(jobs, write_reports, &rj);
+    if (atomic_load(&rj.failed))
+        rc = EXIT_INTERNAL;
     if (write_screenshots(shots, o->n_screenshots, outdir, imp, cfg.tz_offset_min) != 0)
         rc = EXIT_INTERNAL;
     if (o->events) {

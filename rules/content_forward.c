@@ -40,9 +40,11 @@ extern const ca_rule ca_rule_content_forward;
 #define BUCKET_BITS 12
 #define N_BUCKETS (1u << BUCKET_BITS)
 #define CHUNK_PAIRS ((size_t)1 << 20) /* (hash, message) pairs in flight per chunk */
+#define CHUNK_EVENTS 100000 /* events of work conversations whose code points are held at once */
 
 typedef struct work_msg {
-    const uint32_t *cp;  /* normalized code points (in an arena of the index) */
+    const uint32_t *cp;  /* normalized code points while the index is built, then NULL:
+                          * the few candidates compared are normalized again */
     uint32_t n;
     int64_t time_ms;
     const ca_conv *conv;
@@ -65,9 +67,8 @@ typedef struct bucket {
 
 typedef struct fwd_index {
     work_msg *msgs;
-    size_t n_msgs;
+    size_t n_msgs, cap_msgs;
     bucket buckets[N_BUCKETS];
-    ca_arena *arenas[64]; /* the code points, one arena per building thread */
 } fwd_index;
 
 /* The hash of the 4 code points at cp (21 bits each): the first three
@@ -114,8 +115,6 @@ static void release(void *shared)
         ca_free(x->buckets[b].slots);
         ca_free(x->buckets[b].post);
     }
-    for (size_t k = 0; k < CA_ARRAY_LEN(x->arenas); k++)
-        ca_arena_free(x->arenas[k]);
     ca_free(x);
 }
 
@@ -140,13 +139,15 @@ typedef struct build {
     fwd_index *x;
     const ca_conv *convs;
     size_t n_convs;
-    conv_msgs *per_conv;   /* phase 1: each work conversation's messages */
+    conv_msgs *per_conv;   /* each work conversation's messages, until numbered */
+    size_t conv_hi;        /* collect_messages takes conversations up to here */
     atomic_size_t next;
     atomic_int failed;
     size_t from[65];       /* thread t hashes the chunk's messages [from[t], from[t + 1]) */
     pair_vec *vec;         /* [thread][bucket]: the chunk's pairs, in message order */
     size_t n_vec;
     struct bucket_build *bb; /* [bucket] */
+    ca_arena *arenas[64];  /* the messages' code points, one arena per thread */
 } build;
 
 static int is_work(const ca_conv *c)
@@ -166,7 +167,7 @@ static void collect_messages(void *arg, int tid, int threads)
     size_t tmp_cap = 0;
     for (;;) {
         size_t c = atomic_fetch_add(&bd->next, 1);
-        if (c >= bd->n_convs || atomic_load(&bd->failed))
+        if (c >= bd->conv_hi || atomic_load(&bd->failed))
             break;
         const ca_conv *cv = &bd->convs[c];
         if (!is_work(cv))
@@ -190,7 +191,7 @@ static void collect_messages(void *arg, int tid, int threads)
                 tmp[n++] = ca_utf8_next(&p, end);
             if (n < MIN_CHARS || n > UINT32_MAX)
                 continue;
-            ca_arena **ar = &bd->x->arenas[tid];
+            ca_arena **ar = &bd->arenas[tid];
             if (!*ar && !(*ar = ca_arena_new(1u << 20)))
                 goto oom;
             uint32_t *cp = ca_arena_alloc(*ar, n * sizeof *cp);
@@ -418,14 +419,14 @@ static void finish_buckets(void *arg, int tid, int threads)
     }
 }
 
-/* The sweep over the messages, a chunk of about CHUNK_PAIRS shingles at
- * a time.  0 or -1 (oom). */
-static int sweep_messages(build *bd, int threads)
+/* The sweep over messages [lo, hi), a chunk of about CHUNK_PAIRS shingles
+ * at a time.  0 or -1 (oom). */
+static int sweep_messages(build *bd, int threads, size_t lo, size_t hi)
 {
     const fwd_index *x = bd->x;
-    for (size_t c0 = 0; c0 < x->n_msgs;) {
+    for (size_t c0 = lo; c0 < hi;) {
         size_t c1 = c0, pairs = 0;
-        while (c1 < x->n_msgs && pairs < CHUNK_PAIRS)
+        while (c1 < hi && pairs < CHUNK_PAIRS)
             pairs += x->msgs[c1++].n - SHINGLE + 1;
         /* each thread a range of about as many shingles */
         size_t acc = 0, t = 1;
@@ -449,9 +450,22 @@ static int sweep_messages(build *bd, int threads)
     return 0;
 }
 
+/* The code points of the messages numbered from message from on (all the
+ * arenas hold) are no longer needed. */
+static void drop_code_points(build *bd, size_t from)
+{
+    for (size_t k = 0; k < CA_ARRAY_LEN(bd->arenas); k++) {
+        ca_arena_free(bd->arenas[k]);
+        bd->arenas[k] = NULL;
+    }
+    for (size_t i = from; bd->x && i < bd->x->n_msgs; i++)
+        bd->x->msgs[i].cp = NULL;
+}
+
 /* Frees what a build holds besides the index. */
 static void build_free(build *bd)
 {
+    drop_code_points(bd, 0);
     for (size_t b = 0; bd->bb && b < N_BUCKETS; b++) {
         ca_free(bd->bb[b].last);
         ca_free(bd->bb[b].cnt);
@@ -466,28 +480,34 @@ static void build_free(build *bd)
     ca_free(bd->per_conv);
 }
 
-/* Numbers the messages of phase 1 in conversation and event order;
- * returns their shingles, or (size_t)-1 on oom. */
-static size_t number_messages(build *bd)
+/* Numbers the messages of conversations [lo, hi) after those before, in
+ * conversation and event order.  0 or -1 (oom). */
+static int number_messages(build *bd, size_t lo, size_t hi)
 {
     fwd_index *x = bd->x;
-    size_t total = 0, shingles = 0;
-    for (size_t c = 0; c < bd->n_convs; c++)
-        total += bd->per_conv[c].n;
-    if (total > UINT32_MAX - 1) /* beyond what a posting can number */
-        return (size_t)-1;
-    if (!(x->msgs = ca_malloc((total ? total : 1) * sizeof *x->msgs)))
-        return (size_t)-1;
-    for (size_t c = 0; c < bd->n_convs; c++) {
+    size_t add = 0;
+    for (size_t c = lo; c < hi; c++)
+        add += bd->per_conv[c].n;
+    if (add > UINT32_MAX - 1 - x->n_msgs) /* beyond what a posting can number */
+        return -1;
+    if (x->n_msgs + add > x->cap_msgs) {
+        size_t cap = x->cap_msgs ? x->cap_msgs : 1024;
+        while (cap < x->n_msgs + add)
+            cap *= 2;
+        work_msg *m = ca_realloc(x->msgs, cap * sizeof *m);
+        if (!m)
+            return -1;
+        x->msgs = m;
+        x->cap_msgs = cap;
+    }
+    for (size_t c = lo; c < hi; c++) {
         if (bd->per_conv[c].n)
             memcpy(x->msgs + x->n_msgs, bd->per_conv[c].m, bd->per_conv[c].n * sizeof *x->msgs);
         x->n_msgs += bd->per_conv[c].n;
         ca_free(bd->per_conv[c].m);
         bd->per_conv[c].m = NULL;
     }
-    for (size_t i = 0; i < x->n_msgs; i++)
-        shingles += x->msgs[i].n - SHINGLE + 1;
-    return shingles;
+    return 0;
 }
 
 static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
@@ -504,23 +524,32 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
     if (!(bd.x = ca_calloc(1, sizeof *bd.x)) ||
         !(bd.per_conv = ca_calloc(n ? n : 1, sizeof *bd.per_conv)))
         goto oom;
-    ca_parallel(threads, collect_messages, &bd);
-    size_t shingles = atomic_load(&bd.failed) ? (size_t)-1 : number_messages(&bd);
-    if (shingles == (size_t)-1)
-        goto oom;
-
     bd.n_vec = (size_t)threads * N_BUCKETS;
-    if (!shingles)
-        goto done;
-    if (!(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)))
+    if (!(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)) ||
+        !(bd.bb = ca_calloc(N_BUCKETS, sizeof *bd.bb)))
         goto oom;
-    if (!(bd.bb = ca_calloc(N_BUCKETS, sizeof *bd.bb)) || sweep_messages(&bd, threads) < 0)
-        goto oom;
+    /* a few conversations at a time: their code points, then their
+     * shingles into the buckets, then the code points go */
+    for (size_t c0 = 0; c0 < n;) {
+        size_t c1 = c0, events = 0;
+        while (c1 < n && (c1 == c0 || events < CHUNK_EVENTS)) {
+            events += is_work(&convs[c1]) ? convs[c1].n_events : 0;
+            c1++;
+        }
+        bd.conv_hi = c1;
+        atomic_store(&bd.next, c0);
+        ca_parallel(threads, collect_messages, &bd);
+        size_t m0 = bd.x->n_msgs;
+        if (atomic_load(&bd.failed) || number_messages(&bd, c0, c1) < 0 ||
+            sweep_messages(&bd, threads, m0, bd.x->n_msgs) < 0)
+            goto oom;
+        drop_code_points(&bd, m0);
+        c0 = c1;
+    }
     atomic_store(&bd.next, 0);
     ca_parallel(threads, finish_buckets, &bd);
     if (atomic_load(&bd.failed))
         goto oom;
-done:
     build_free(&bd);
     return bd.x;
 oom:
@@ -571,6 +600,9 @@ static size_t banded_distance(const uint32_t *a, size_t na, const uint32_t *b, s
 typedef struct fwd_state {
     uint32_t *cp;
     size_t cp_cap;
+    ca_norm norm;        /* a candidate's text, normalized again */
+    uint32_t *wcp;       /* and its code points */
+    size_t wcp_cap;
     size_t *row;
     size_t row_cap;
 } fwd_state;
@@ -581,8 +613,31 @@ static void fwd_cleanup(void *p)
     if (!st)
         return;
     ca_free(st->cp);
+    ca_free(st->wcp);
+    ca_norm_free(&st->norm);
     ca_free(st->row);
     memset(st, 0, sizeof *st);
+}
+
+/* The code points of work message w, normalized again as the index saw
+ * them (*n of them, w->n); NULL on oom. */
+static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *n_out)
+{
+    if (ca_normalize(w->ev->text, strlen(w->ev->text), CA_NORM_STRIP, &st->norm) < 0)
+        return NULL;
+    if (st->norm.len + 1 > st->wcp_cap) {
+        ca_free(st->wcp);
+        st->wcp_cap = st->norm.len + 64;
+        if (!(st->wcp = ca_malloc(st->wcp_cap * sizeof *st->wcp))) {
+            st->wcp_cap = 0;
+            return NULL;
+        }
+    }
+    size_t n = 0;
+    for (const char *p = st->norm.text, *end = p + st->norm.len; p < end;)
+        st->wcp[n++] = ca_utf8_next(&p, end);
+    *n_out = n;
+    return st->wcp;
 }
 
 /* The earliest work message, posted before t, that text repeats; NULL if
@@ -647,7 +702,16 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         /* 10 % of edits destroy at most 4 × 10 % of the shingles */
         if (hits[cand[c]] * 2 < grams || w->ev == self || w->time_ms >= t)
             continue;
-        size_t longer = n > w->n ? n : w->n;
+        size_t lg = n > w->n ? n : w->n;
+        if ((n > w->n ? n - w->n : w->n - n) > lg / 10)
+            continue; /* more edits than the band allows, to begin with */
+        size_t wn;
+        const uint32_t *wcp = candidate_text(st, w, &wn);
+        if (!wcp) {
+            *oom = 1;
+            return NULL;
+        }
+        size_t longer = n > wn ? n : wn;
         size_t band = longer / 10;
         if (longer + 2 > st->row_cap) {
             ca_free(st->row);
@@ -658,7 +722,7 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
                 return NULL;
             }
         }
-        size_t d = banded_distance(cp, n, w->cp, w->n, band, st->row);
+        size_t d = banded_distance(cp, n, wcp, wn, band, st->row);
         if (d > band || (longer - d) * 10 < longer * 9)
             continue;
         if (!best || w->time_ms < best->time_ms) {

@@ -162,6 +162,29 @@ static const unsigned char unq_stop[256] = {
     ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['"'] = 1, [','] = 1,
 };
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Nonzero when one of the 8 bytes of v is zero / below n (n <= 0x80). */
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_LESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
+
+/* The end of the run at s[pos..n) without a byte unq_stop marks: eight
+ * bytes at a time while none of them is a comma, a quote or at most a
+ * space (which takes in tab, CR and LF), then byte by byte. */
+static size_t unquoted_run_end(const char *s, size_t pos, size_t n)
+{
+    while (pos + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, s + pos, 8);
+        if (HAS_LESS(v, 0x21) | HAS_ZERO(v ^ (ONES * ',')) | HAS_ZERO(v ^ (ONES * '"')))
+            break;
+        pos += 8;
+    }
+    while (pos < n && !unq_stop[(unsigned char)s[pos]])
+        pos++;
+    return pos;
+}
+
 /*
  * libcsv's csv_parse over one line: returns the bytes consumed, n unless
  * the byte at the returned offset is a syntax error (c->oom tells out of
@@ -233,8 +256,7 @@ static size_t parse_line(ca_csv *c, const char *s, size_t n)
             }
             {
                 size_t start = pos;
-                while (pos < n && !unq_stop[(unsigned char)s[pos]])
-                    pos++;
+                pos = unquoted_run_end(s, pos, n);
                 if (pos > start) {
                     memcpy(r->data + r->len, s + start, pos - start);
                     r->len += pos - start;

@@ -28,6 +28,8 @@ struct ca_sink {
     const char *last_conv;  /* groups.csv lookup cache: conv as parsed ... */
     const char *last_platform;
     const ca_group_reg *last_group; /* ... and its row (NULL: none) */
+    const ca_format *flags_fmt;     /* ca_format_event_flags cache: format ... */
+    uint32_t fmt_flags;             /* ... and its flags */
     ca_file_stats *fs;
     ca_arena *arena;        /* strings and records (lives as long as the import) */
     ca_diag *diag;
@@ -67,9 +69,13 @@ struct ca_import {
     size_t n_arenas;
 };
 
-/* The interner, under its lock (parser threads intern concurrently). */
+/* The interner, under its lock while parser threads run (they intern
+ * concurrently).  imp->pool is set before the threads start and cleared
+ * after they are joined, both on the calling thread. */
 static const char *intern_locked(ca_import *imp, const char *p, size_t n)
 {
+    if (!imp->pool)
+        return ca_intern(imp->intern, p, n);
     pthread_mutex_lock(&imp->intern_mu);
     const char *r = ca_intern(imp->intern, p, n);
     pthread_mutex_unlock(&imp->intern_mu);
@@ -177,7 +183,11 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
         e->platform = s->fmt ? s->fmt->platform : "wechat";
     e->src_path = s->path;
     e->seq = 0; /* numbered when the entry is committed */
-    e->flags |= ca_format_event_flags(s->fmt);
+    if (s->fmt != s->flags_fmt || !s->flags_fmt) {
+        s->flags_fmt = s->fmt;
+        s->fmt_flags = ca_format_event_flags(s->fmt);
+    }
+    e->flags |= s->fmt_flags;
     if (!e->conv) /* parsers name the conversation; this is a safety net */
         e->conv = ca_sink_intern(s, "unknown", 7);
     if (e->kind != CA_KIND_MESSAGE)

@@ -165,8 +165,10 @@ static ca_status fill(pw_ctx *c, ca_sink *s, long line, const char *label, const
     }
     ca_type type = CA_TYPE__COUNT;
     for (size_t i = 0; i < CA_ARRAY_LEN(labels); i++)
-        if (strcmp(labels[i].label, label) == 0)
-            type = labels[i].type;
+        if (strcmp(labels[i].label, label) == 0) {
+            type = labels[i].type; /* the labels are distinct */
+            break;
+        }
     if (type == CA_TYPE__COUNT) {
         ca_sink_warn(s, line, "unknown type_name \"%.40s\"; kept as type other", label);
         type = CA_TYPE_OTHER;

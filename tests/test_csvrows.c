@@ -225,12 +225,14 @@ TEST(csvrows_same_as_libcsv_random)
 {
     /* weighted towards the bytes that matter */
     static const char *const atoms[] = {"a", "b", ",", ",", "\"", "\"", "\"\"", "\r", "\n", "\n",
-                                        "\r\n", "\r\r\n", " ", "\t", "中", "\xE2\x80\xA8", "x y"};
+                                        "\r\n", "\r\r\n", " ", "\t", "中", "\xE2\x80\xA8", "x y",
+                                        /* long plain runs for the eight-byte skip */
+                                        "abcdefghijk", "中文中文字", "\x01\x7F"};
     static const size_t maxes[] = {1 << 20, 8, 17, 40};
     char text[256];
     int bad = 0;
     for (int iter = 0; iter < 200000 && bad < 5; iter++) {
-        size_t n = 0, len = 1 + rnd(60);
+        size_t n = 0, len = 1 + rnd(100);
         while (n < len) {
             const char *a = atoms[rnd(CA_ARRAY_LEN(atoms))];
             size_t k = strlen(a);

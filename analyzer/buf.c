@@ -155,9 +155,15 @@ static size_t json_plain_run(const unsigned char *s, size_t n)
     while (i + 8 <= n) {
         uint64_t v;
         memcpy(&v, s + i, 8);
-        if (HAS_LESS(v, 0x20) | HAS_ZERO(v ^ (ONES * '"')) | HAS_ZERO(v ^ (ONES * '\\')) |
-            HAS_ZERO(v ^ (ONES * 0x7F)) | HAS_ZERO(v ^ (ONES * 0xE2)))
+        uint64_t m = HAS_LESS(v, 0x20) | HAS_ZERO(v ^ (ONES * '"')) | HAS_ZERO(v ^ (ONES * '\\')) |
+                     HAS_ZERO(v ^ (ONES * 0x7F)) | HAS_ZERO(v ^ (ONES * 0xE2));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (m) /* the lowest marked byte is a real match (the borrow only marks bytes above one) */
+            return i + (size_t)__builtin_ctzll(m) / 8;
+#else
+        if (m)
             break;
+#endif
         i += 8;
     }
     while (i < n && !json_special[s[i]])

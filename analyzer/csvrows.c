@@ -157,9 +157,9 @@ static void submit_row(ca_csv *c)
     c->rec_bytes = 0;
 }
 
-/* Bytes that end a run of an unquoted field: , " CR LF space tab. */
+/* Bytes that end an unquoted field: , " CR LF. */
 static const unsigned char unq_stop[256] = {
-    ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['"'] = 1, [','] = 1,
+    ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
 };
 
 #define ONES 0x0101010101010101ull
@@ -168,16 +168,30 @@ static const unsigned char unq_stop[256] = {
 #define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 #define HAS_LESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
 
-/* The end of the run at s[pos..n) without a byte unq_stop marks: eight
- * bytes at a time while none of them is a comma, a quote or at most a
- * space (which takes in tab, CR and LF), then byte by byte. */
-static size_t unquoted_run_end(const char *s, size_t pos, size_t n)
+/* The first byte at or after pos in s[0..n) that unq_stop marks (n if
+ * none): eight bytes at a time (little-endian words), looking for a comma,
+ * a quote or a byte below 0x0E (which takes in CR and LF), then byte by
+ * byte. */
+static size_t unquoted_end(const char *s, size_t pos, size_t n)
 {
     while (pos + 8 <= n) {
         uint64_t v;
         memcpy(&v, s + pos, 8);
-        if (HAS_LESS(v, 0x21) | HAS_ZERO(v ^ (ONES * ',')) | HAS_ZERO(v ^ (ONES * '"')))
+        uint64_t m = HAS_LESS(v, 0x0E) | HAS_ZERO(v ^ (ONES * ',')) | HAS_ZERO(v ^ (ONES * '"'));
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+        if (m)
             break;
+#endif
+        if (m) {
+            /* the lowest marked byte is a real match of one of the tests
+             * (the borrow only marks bytes above one); below 0x0E it may
+             * be a tab or another control, which goes on */
+            size_t k = pos + (size_t)__builtin_ctzll(m) / 8;
+            if (unq_stop[(unsigned char)s[k]])
+                return k;
+            pos = k + 1;
+            continue;
+        }
         pos += 8;
     }
     while (pos < n && !unq_stop[(unsigned char)s[pos]])
@@ -229,10 +243,10 @@ static size_t parse_line(ca_csv *c, const char *s, size_t n)
             c->pstate = FIELD_BEGUN;
             if (ch == '"') {
                 c->quoted = 1;
-            } else {
+            } else { /* the field's first byte: FIELD_BEGUN copies it */
                 c->quoted = 0;
-                r->data[r->len++] = (char)ch;
                 c->spaces = 0;
+                pos--;
             }
             continue;
         case FIELD_BEGUN:
@@ -255,12 +269,17 @@ static size_t parse_line(ca_csv *c, const char *s, size_t n)
                 continue;
             }
             {
+                /* up to the next comma, quote or line end in one go; its
+                 * trailing spaces and tabs are libcsv's "spaces" */
                 size_t start = pos;
-                pos = unquoted_run_end(s, pos, n);
-                if (pos > start) {
-                    memcpy(r->data + r->len, s + start, pos - start);
-                    r->len += pos - start;
-                    c->spaces = 0;
+                pos = unquoted_end(s, pos, n);
+                size_t run = pos - start, t = 0;
+                if (run) {
+                    memcpy(r->data + r->len, s + start, run);
+                    r->len += run;
+                    while (t < run && (s[pos - 1 - t] == ' ' || s[pos - 1 - t] == '\t'))
+                        t++;
+                    c->spaces = t == run ? c->spaces + run : t;
                 }
             }
             if (pos >= n)
@@ -268,21 +287,14 @@ static size_t parse_line(ca_csv *c, const char *s, size_t n)
             ch = (unsigned char)s[pos++];
             if (ch == '"')
                 return pos - 1; /* a quote inside an unquoted field */
-            if (ch == ',') {
-                submit_field(c);
-                if (c->oom)
-                    return pos;
-            } else if (ch == '\r' || ch == '\n') {
-                submit_field(c);
-                if (c->oom)
-                    return pos;
+            submit_field(c);
+            if (c->oom)
+                return pos;
+            if (ch != ',') { /* CR or LF */
                 submit_row(c);
                 r = &c->cur;
                 if (reserve(c, 2 * (n - pos) + 1) < 0)
                     return pos;
-            } else { /* space or tab: kept unless trailing */
-                r->data[r->len++] = (char)ch;
-                c->spaces++;
             }
             continue;
         default: /* FIELD_MIGHT_HAVE_ENDED: after a quote in a quoted field */

@@ -56,7 +56,6 @@ int ca_buf_put_slow(ca_buf *b, const void *p, size_t n)
     return 0;
 }
 
-int ca_buf_puts(ca_buf *b, const char *s) { return ca_buf_put(b, s, strlen(s)); }
 
 int ca_buf_put_long(ca_buf *b, long v)
 {
@@ -133,7 +132,44 @@ char *ca_buf_detach(ca_buf *b)
 
 /* Bytes that need a look in a JSON string: controls, '"', '\\', DEL, and
  * 0xE2 (the lead byte of U+2028 / U+2029, which break JavaScript). */
-#define JSON_SPECIAL(c) ((c) < 0x20 || (c) == '"' || (c) == '\\' || (c) == 0x7F || (c) == 0xE2)
+static const unsigned char json_special[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0A] = 1, [0x0B] = 1, [0x0C] = 1, [0x0D] = 1,
+    [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1,
+    [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, ['"'] = 1, ['\\'] = 1, [0x7F] = 1,
+    [0xE2] = 1,
+};
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Nonzero when one of the 8 bytes of v is zero / below n (n <= 0x80). */
+#define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HAS_LESS(v, n) (((v) - ONES * (n)) & ~(v) & HIGHS)
+
+/* Length of the run of s[0..n) without a byte json_special marks: eight
+ * bytes at a time while no byte of the word can be one. */
+static size_t json_plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i + 8 <= n) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = HAS_LESS(v, 0x20) | HAS_ZERO(v ^ (ONES * '"')) | HAS_ZERO(v ^ (ONES * '\\')) |
+                     HAS_ZERO(v ^ (ONES * 0x7F)) | HAS_ZERO(v ^ (ONES * 0xE2));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (m) /* the lowest marked byte is a real match (the borrow only marks bytes above one) */
+            return i + (size_t)__builtin_ctzll(m) / 8;
+#else
+        if (m)
+            break;
+#endif
+        i += 8;
+    }
+    while (i < n && !json_special[s[i]])
+        i++;
+    return i;
+}
 
 int ca_buf_json_strn(ca_buf *b, const char *s, size_t n)
 {
@@ -147,8 +183,7 @@ int ca_buf_json_strn(ca_buf *b, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t start = i;
-        while (i < n && !JSON_SPECIAL(u[i]))
-            i++;
+        i += json_plain_run(u + i, n - i);
         ca_buf_put(b, s + start, i - start);
         if (i >= n)
             break;

@@ -26,7 +26,6 @@ void ca_buf_reset(ca_buf *b);
 int ca_buf_reserve(ca_buf *b, size_t n);
 /* Appends; return 0 or -1 on out of memory (sticky, see oom). */
 int ca_buf_put_slow(ca_buf *b, const void *p, size_t n);
-int ca_buf_puts(ca_buf *b, const char *s);
 
 /* The fast paths are inline: appending is the inner loop of every writer. */
 static inline int ca_buf_put(ca_buf *b, const void *p, size_t n)
@@ -50,6 +49,9 @@ static inline int ca_buf_putc(ca_buf *b, int c)
     b->data[b->len] = '\0';
     return 0;
 }
+
+/* Appends the string s (inline: the length of a literal is folded). */
+static inline int ca_buf_puts(ca_buf *b, const char *s) { return ca_buf_put(b, s, __builtin_strlen(s)); }
 
 /* Appends v in decimal. */
 int ca_buf_put_long(ca_buf *b, long v);

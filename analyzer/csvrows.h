@@ -1,5 +1,5 @@
 /*
- * csvrows.h — pull-style CSV records over libcsv (RFC 4180, strict), with
+ * csvrows.h — pull-style CSV records (libcsv's strict RFC 4180 dialect, see csvrows.c), with
  * the line each record starts on.  Embedded CR LF / CR in quoted fields
  * become LF.  A malformed record is reported and skipped; reading goes on
  * at the next line.

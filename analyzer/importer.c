@@ -28,6 +28,8 @@ struct ca_sink {
     const char *last_conv;  /* groups.csv lookup cache: conv as parsed ... */
     const char *last_platform;
     const ca_group_reg *last_group; /* ... and its row (NULL: none) */
+    const ca_format *flags_fmt;     /* ca_format_event_flags cache: format ... */
+    uint32_t fmt_flags;             /* ... and its flags */
     ca_file_stats *fs;
     ca_arena *arena;        /* strings and records (lives as long as the import) */
     ca_diag *diag;
@@ -67,9 +69,13 @@ struct ca_import {
     size_t n_arenas;
 };
 
-/* The interner, under its lock (parser threads intern concurrently). */
+/* The interner, under its lock while parser threads run (they intern
+ * concurrently).  imp->pool is set before the threads start and cleared
+ * after they are joined, both on the calling thread. */
 static const char *intern_locked(ca_import *imp, const char *p, size_t n)
 {
+    if (!imp->pool)
+        return ca_intern(imp->intern, p, n);
     pthread_mutex_lock(&imp->intern_mu);
     const char *r = ca_intern(imp->intern, p, n);
     pthread_mutex_unlock(&imp->intern_mu);
@@ -177,7 +183,11 @@ ca_status ca_sink_emit(ca_sink *s, const ca_event *ev)
         e->platform = s->fmt ? s->fmt->platform : "wechat";
     e->src_path = s->path;
     e->seq = 0; /* numbered when the entry is committed */
-    e->flags |= ca_format_event_flags(s->fmt);
+    if (s->fmt != s->flags_fmt || !s->flags_fmt) {
+        s->flags_fmt = s->fmt;
+        s->fmt_flags = ca_format_event_flags(s->fmt);
+    }
+    e->flags |= s->fmt_flags;
     if (!e->conv) /* parsers name the conversation; this is a safety net */
         e->conv = ca_sink_intern(s, "unknown", 7);
     if (e->kind != CA_KIND_MESSAGE)
@@ -756,20 +766,49 @@ static ca_file_stats *stats_of(ca_import *imp, const char *path)
     return NULL;
 }
 
+/* A cheap signature of a text (its length and first and last eight
+ * bytes), never 0: texts with different signatures differ, so the quote
+ * search below calls strcmp only where they are equal. */
+static uint64_t text_sig(const char *t)
+{
+    size_t n = strlen(t);
+    uint64_t a = 0, b = 0;
+    memcpy(&a, t, n < 8 ? n : 8);
+    if (n > 8)
+        memcpy(&b, t + n - 8, 8);
+    uint64_t h = (a ^ (uint64_t)n * 0x9E3779B97F4A7C15ull) * 0xC2B2AE3D27D4EB4Full;
+    h ^= b * 0x165667B19E3779F9ull;
+    h ^= h >> 29;
+    return h ? h : 1;
+}
+
 /* Links a quote reply that names its quoted message only by sender and
  * text (PyWxDump, MemoTrace v2, chatlog) to the nearest earlier message of
  * the conversation with that text: from the named sender when one matches
  * (the name may be a display name where the log has wxids), else the
- * nearest with that text. */
-static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end)
+ * nearest with that text.  sig: scratch for conv_end - conv_start
+ * signatures (NULL: none, every candidate is compared). */
+static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end, uint64_t *sig)
 {
+    int sigs = 0;
     for (size_t i = conv_start; i < conv_end; i++) {
         ca_event *q = imp->order[i];
         if (q->type != CA_TYPE_QUOTE || q->reply_to || !q->quote_text || !q->quote_text[0])
             continue;
+        if (sig && !sigs) { /* the conversation's candidates, once it has a quote */
+            for (size_t j = conv_start; j < conv_end; j++) {
+                const ca_event *m = imp->order[j];
+                sig[j - conv_start] =
+                    m->kind != CA_KIND_MESSAGE || !m->id || !m->text ? 0 : text_sig(m->text);
+            }
+            sigs = 1;
+        }
+        uint64_t qs = sig ? text_sig(q->quote_text) : 0;
         size_t lo = i > conv_start + 5000 ? i - 5000 : conv_start;
         const ca_event *by_text = NULL;
         for (size_t j = i; j-- > lo;) {
+            if (sig && sig[j - conv_start] != qs)
+                continue;
             const ca_event *m = imp->order[j];
             if (m->kind != CA_KIND_MESSAGE || !m->id || !m->text ||
                 strcmp(m->text, q->quote_text) != 0)
@@ -1022,6 +1061,228 @@ static ca_status mark_content_duplicates(ca_import *imp)
     return CA_OK;
 }
 
+/* ---- the event sort: cmp_events' order from a 64-bit key per event —
+ * the rank of the platform, the rank of the conversation (ranks in
+ * ca_strcmp0 order, equal strings equal ranks) and the time from the
+ * earliest — radix-sorted in a contiguous array instead of comparing
+ * events through pointers; events with equal keys (same conversation and
+ * millisecond) are then ordered by cmp_events itself. */
+
+typedef struct pslot {
+    const char *p;
+    uint32_t rank;
+    int used;
+} pslot;
+
+/* Pointer set: open addressing, grown at half full. */
+typedef struct pset {
+    pslot *slots;
+    size_t cap, n;
+} pset;
+
+static size_t ptr_hash(const char *p, size_t cap)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+static pslot *pset_find(pset *t, const char *p)
+{
+    size_t j = ptr_hash(p, t->cap);
+    while (t->slots[j].used && t->slots[j].p != p)
+        j = (j + 1) & (t->cap - 1);
+    return &t->slots[j];
+}
+
+static int pset_add(pset *t, const char *p)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        pslot *ns = ca_calloc(cap, sizeof *ns);
+        if (!ns)
+            return -1;
+        pset old = *t;
+        t->slots = ns;
+        t->cap = cap;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slots[i].used)
+                *pset_find(t, old.slots[i].p) = old.slots[i];
+        ca_free(old.slots);
+    }
+    pslot *sl = pset_find(t, p);
+    if (!sl->used) {
+        sl->used = 1;
+        sl->p = p;
+        t->n++;
+    }
+    return 0;
+}
+
+static int cmp_pslot(const void *a, const void *b)
+{
+    return ca_strcmp0(((const pslot *)a)->p, ((const pslot *)b)->p);
+}
+
+/* Ranks the strings of the set in ca_strcmp0 order; returns the number of
+ * bits the largest rank needs, or -1 (out of memory). */
+static int pset_rank(pset *t)
+{
+    pslot *v = ca_malloc((t->n ? t->n : 1) * sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].used)
+            v[k++] = t->slots[i];
+    qsort(v, k, sizeof *v, cmp_pslot);
+    uint32_t rank = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i && ca_strcmp0(v[i - 1].p, v[i].p) != 0)
+            rank++;
+        pset_find(t, v[i].p)->rank = rank;
+    }
+    ca_free(v);
+    int bits = 0;
+    while (bits < 32 && (rank >> bits))
+        bits++;
+    return bits;
+}
+
+/* Sorts order[0..n) as qsort with cmp_events would; -1 when it cannot
+ * (out of memory, or keys that do not fit 64 bits): the caller sorts. */
+_Static_assert(sizeof(ca_event *) <= sizeof(uint64_t), "sort_by_key reuses a key buffer for pointers");
+
+static int sort_by_key(ca_event **order, size_t n)
+{
+    if (n < 2)
+        return 0;
+    if (n > UINT32_MAX)
+        return -1;
+    pset plat = {0}, conv = {0};
+    uint64_t *key = NULL, *key2 = NULL;
+    uint32_t *idx = NULL, *idx2 = NULL;
+    ca_event **sorted = NULL;
+    int ret = -1;
+    int64_t tmin = order[0]->time_ms, tmax = order[0]->time_ms;
+    for (size_t i = 0; i < n; i++) {
+        const ca_event *e = order[i];
+        if (pset_add(&plat, e->platform) < 0 || pset_add(&conv, e->conv) < 0)
+            goto done;
+        if (e->time_ms < tmin)
+            tmin = e->time_ms;
+        if (e->time_ms > tmax)
+            tmax = e->time_ms;
+    }
+    int pb = pset_rank(&plat), cb = pset_rank(&conv), tb = 0;
+    if (pb < 0 || cb < 0)
+        goto done;
+    uint64_t span = (uint64_t)tmax - (uint64_t)tmin;
+    while (tb < 64 && (span >> tb))
+        tb++;
+    if (pb + cb + tb > 64)
+        goto done;
+    /* When the key and the event's index fit one word together, one array
+     * of words is sorted (the index makes the words distinct and keeps
+     * the sort stable); else a parallel array of indexes moves along. */
+    int ib = 0;
+    while (ib < 32 && ((uint64_t)(n - 1) >> ib))
+        ib++;
+    int kb = pb + cb + tb, packed = kb + ib <= 64;
+    key = ca_malloc_large(n * sizeof *key);
+    key2 = ca_malloc_large(n * sizeof *key2);
+    if (!packed) {
+        idx = ca_malloc_large(n * sizeof *idx);
+        idx2 = ca_malloc_large(n * sizeof *idx2);
+    }
+    if (!key || !key2 || (!packed && (!idx || !idx2)))
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const ca_event *e = order[i];
+        uint64_t k = (uint64_t)e->time_ms - (uint64_t)tmin;
+        if (cb)
+            k |= (uint64_t)pset_find(&conv, e->conv)->rank << tb;
+        if (pb)
+            k |= (uint64_t)pset_find(&plat, e->platform)->rank << (tb + cb);
+        if (packed) {
+            key[i] = ib ? (kb ? k << ib : 0) | i : k;
+        } else {
+            key[i] = k;
+            idx[i] = (uint32_t)i;
+        }
+    }
+    /* LSD radix sort, 11 bits a pass (stable); a pass whose digit is the
+     * same for every key is skipped */
+    int bits = packed ? kb + ib : kb;
+    size_t *count = ca_malloc(2048 * sizeof *count);
+    if (!count)
+        goto done;
+    for (int shift = 0; shift < bits; shift += 11) {
+        memset(count, 0, 2048 * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key[i] >> shift) & 2047]++;
+        if (count[(key[0] >> shift) & 2047] == n)
+            continue;
+        size_t sum = 0;
+        for (size_t d = 0; d < 2048; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) {
+            size_t at = count[(key[i] >> shift) & 2047]++;
+            key2[at] = key[i];
+            if (!packed)
+                idx2[at] = idx[i];
+        }
+        uint64_t *tk = key;
+        key = key2;
+        key2 = tk;
+        uint32_t *ti = idx;
+        idx = idx2;
+        idx2 = ti;
+    }
+    ca_free(count);
+    ca_free(idx2);
+    idx2 = NULL;
+    /* key2's storage (n 8-byte words) takes the sorted pointers; key keeps
+     * the bare keys */
+    uint64_t imask = ib ? ((uint64_t)1 << ib) - 1 : 0;
+    sorted = (ca_event **)(void *)key2;
+    key2 = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (packed) {
+            sorted[i] = order[key[i] & imask];
+            key[i] = ib < 64 && kb ? key[i] >> ib : 0;
+        } else {
+            sorted[i] = order[idx[i]];
+        }
+    }
+    /* equal keys: the rest of cmp_events (path, line, seq) */
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        int ordered = 1;
+        while (j < n && key[j] == key[i]) {
+            if (ordered && cmp_events(&sorted[j - 1], &sorted[j]) > 0)
+                ordered = 0;
+            j++;
+        }
+        if (!ordered)
+            qsort(sorted + i, j - i, sizeof *sorted, cmp_events);
+        i = j;
+    }
+    memcpy(order, sorted, n * sizeof *order);
+    ret = 0;
+done:
+    ca_free(plat.slots);
+    ca_free(conv.slots);
+    ca_free(key);
+    ca_free(key2);
+    ca_free(idx);
+    ca_free(idx2);
+    ca_free(sorted);
+    return ret;
+}
+
 ca_status ca_import_finish(ca_import *imp)
 {
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
@@ -1029,7 +1290,8 @@ ca_status ca_import_finish(ca_import *imp)
         return CA_FATAL;
     for (size_t i = 0; i < imp->n_events; i++)
         imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
-    qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
+    if (sort_by_key(imp->order, imp->n_events) < 0)
+        qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
     /* who everyone is, before de-duplication needs it */
     ca_identity *idn = ca_identity_new(imp->cfg->roster);
     if (!idn)
@@ -1043,6 +1305,16 @@ ca_status ca_import_finish(ca_import *imp)
     mark_single_source(imp);
     if (mark_duplicates(imp) != CA_OK || mark_content_duplicates(imp) != CA_OK)
         return CA_FATAL;
+    /* scratch for link_quotes: as long as the longest conversation */
+    size_t longest = 0;
+    for (size_t i = 0, start = 0; i <= imp->n_events; i++)
+        if (i == imp->n_events || ca_strcmp0(imp->order[start]->platform, imp->order[i]->platform) != 0 ||
+            ca_strcmp0(imp->order[start]->conv, imp->order[i]->conv) != 0) {
+            if (i - start > longest)
+                longest = i - start;
+            start = i;
+        }
+    uint64_t *sig = longest ? ca_malloc(longest * sizeof *sig) : NULL; /* NULL: no filter */
     size_t out = 0, conv_start = 0;
     for (size_t i = 0; i < imp->n_events; i++) {
         ca_event *e = imp->order[i];
@@ -1057,13 +1329,14 @@ ca_status ca_import_finish(ca_import *imp)
         if (out > conv_start) {
             const ca_event *first = imp->order[conv_start];
             if (ca_strcmp0(first->platform, e->platform) != 0 || ca_strcmp0(first->conv, e->conv) != 0) {
-                link_quotes(imp, conv_start, out);
+                link_quotes(imp, conv_start, out, sig);
                 conv_start = out;
             }
         }
         imp->order[out++] = e;
     }
-    link_quotes(imp, conv_start, out);
+    link_quotes(imp, conv_start, out, sig);
+    ca_free(sig);
     imp->n_order = out;
     return CA_OK;
 }

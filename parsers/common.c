@@ -97,6 +97,13 @@ const char *pc_field(ca_sink *s, char **f, size_t *fl, size_t nf, int i)
     return ca_sink_str(s, f[i], fl[i]);
 }
 
+const char *pc_rawfield(char **f, size_t *fl, size_t nf, int i)
+{
+    if (i < 0 || (size_t)i >= nf || fl[i] == 0)
+        return NULL;
+    return f[i];
+}
+
 const char *pc_ifield(ca_sink *s, char **f, size_t *fl, size_t nf, int i)
 {
     if (i < 0 || (size_t)i >= nf || fl[i] == 0)

@@ -28,6 +28,10 @@ int pc_col(char **fields, size_t n, const char *name);
 const char *pc_field(ca_sink *s, char **f, size_t *fl, size_t nf, int i);
 /* Interned copy (ids, names). */
 const char *pc_ifield(ca_sink *s, char **f, size_t *fl, size_t nf, int i);
+/* Field i itself (the reader's, valid until the next record), or NULL as
+ * pc_field: for a field that is only looked at (a time to parse) or copied
+ * later only when used. */
+const char *pc_rawfield(char **f, size_t *fl, size_t nf, int i);
 
 /* Parses a time field; on failure reports "expected a time ..." through
  * the sink (error: record skipped) and returns -1. */

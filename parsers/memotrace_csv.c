@@ -48,10 +48,15 @@ static ca_status mt_header(void *ud, ca_sink *s, char **f, size_t nf)
 static long num(const char *s) { return s ? strtol(s, NULL, 10) : 0; }
 
 /* Fills the type-dependent part of a WeChat message from Type/SubType and
- * the raw StrContent. */
+ * the raw StrContent (the reader's field: copied into the sink only for
+ * the types that read it). */
 static ca_status fill_content(ca_sink *s, long line, long type, long sub, const char *content,
                               const wx_self *self, ca_event *ev)
 {
+    if (content && (type == 10000 || type == 10002 || type == 49 || type == 1))
+        content = ca_sink_cstr(s, content);
+    else
+        content = NULL; /* no other type reads it */
     size_t n = content ? strlen(content) : 0;
     if (type == 10000 || type == 10002)
         return wx_parse_system(content ? content : "", n, self, line, s, ev);
@@ -106,7 +111,7 @@ static ca_status mt_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     }
     if (is_self && ev.sender && !(ev.flags & CA_EV_SENDER_WEAK) && !c->self.id)
         c->self.id = ev.sender;
-    ca_status st = fill_content(s, line, num(f[2]), num(f[3]), pc_field(s, f, fl, nf, 7),
+    ca_status st = fill_content(s, line, num(f[2]), num(f[3]), pc_rawfield(f, fl, nf, 7),
                                 &c->self, &ev);
     if (st == CA_FATAL)
         return st;

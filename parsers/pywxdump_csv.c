@@ -154,10 +154,14 @@ static void parse_link(ca_sink *s, const char *text, ca_event *ev)
     }
 }
 
+/* msg and src are the reader's fields when raw (copied into the sink only
+ * when an event keeps them), else sink strings already. */
 static ca_status fill(pw_ctx *c, ca_sink *s, long line, const char *label, const char *msg,
-                      const char *src, ca_event *ev)
+                      const char *src, int raw, ca_event *ev)
 {
     if (is_system_label(label)) {
+        if (raw && msg)
+            msg = ca_sink_cstr(s, msg);
         ca_status st = wx_parse_system(msg ? msg : "", msg ? strlen(msg) : 0, &c->self, line, s, ev);
         if (st != CA_FATAL && ca_starts_with(label, "消息撤回"))
             ev->kind = CA_KIND_RECALL;
@@ -165,20 +169,28 @@ static ca_status fill(pw_ctx *c, ca_sink *s, long line, const char *label, const
     }
     ca_type type = CA_TYPE__COUNT;
     for (size_t i = 0; i < CA_ARRAY_LEN(labels); i++)
-        if (strcmp(labels[i].label, label) == 0)
-            type = labels[i].type;
+        if (strcmp(labels[i].label, label) == 0) {
+            type = labels[i].type; /* the labels are distinct */
+            break;
+        }
     if (type == CA_TYPE__COUNT) {
         ca_sink_warn(s, line, "unknown type_name \"%.40s\"; kept as type other", label);
         type = CA_TYPE_OTHER;
     }
     ev->kind = CA_KIND_MESSAGE;
     ev->type = type;
-    /* Media rows carry a placeholder (图片, 表情, 视频) rather than text. */
+    /* Media rows carry a placeholder (图片, 表情, 视频) rather than text;
+     * nothing else of such a row reads msg. */
     if (type == CA_TYPE_TEXT || type == CA_TYPE_QUOTE || type == CA_TYPE_LINK ||
         type == CA_TYPE_FILE || type == CA_TYPE_RECORD || type == CA_TYPE_MINIPROGRAM ||
         type == CA_TYPE_TRANSFER || type == CA_TYPE_LOCATION || type == CA_TYPE_CALL ||
-        type == CA_TYPE_VOICE)
+        type == CA_TYPE_VOICE) {
+        if (raw && msg)
+            msg = ca_sink_cstr(s, msg);
         ev->text = msg;
+    } else {
+        return CA_OK;
+    }
     if (!msg)
         return CA_OK;
     switch (type) {
@@ -189,7 +201,7 @@ static ca_status fill(pw_ctx *c, ca_sink *s, long line, const char *label, const
     case CA_TYPE_LINK:
         parse_link(s, msg, ev);
         if (!ev->url && src && ca_starts_with(src, "http"))
-            ev->url = src;
+            ev->url = raw ? ca_sink_cstr(s, src) : src;
         break;
     case CA_TYPE_FILE:
     case CA_TYPE_MINIPROGRAM:
@@ -251,11 +263,12 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
     int is_self = strcmp(ca_trim(f[3]), "1") == 0;
     const char *talker = pc_ifield(s, f, fl, nf, 4);
     const char *msg, *src, *when;
+    int raw = 1; /* msg and src are the reader's fields (not the legacy form's) */
     if (c->kind == PW_WECLONE) {
         ev.conv = c->file_conv;
-        msg = pc_field(s, f, fl, nf, 5);
-        src = pc_field(s, f, fl, nf, 6);
-        when = pc_field(s, f, fl, nf, 7);
+        msg = pc_rawfield(f, fl, nf, 5);
+        src = pc_rawfield(f, fl, nf, 6);
+        when = pc_rawfield(f, fl, nf, 7);
         ev.sender_name = talker;
         ev.sender = talker;
         ev.flags |= CA_EV_SENDER_WEAK;
@@ -268,11 +281,12 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
         if (c->kind == PW_LEGACY) {
             if (legacy_content(s, line, pc_field(s, f, fl, nf, 6), &msg, &src) < 0)
                 return CA_FATAL;
-            when = pc_field(s, f, fl, nf, 7);
+            raw = 0;
+            when = pc_rawfield(f, fl, nf, 7);
         } else {
-            msg = pc_field(s, f, fl, nf, 6);
-            src = pc_field(s, f, fl, nf, 7);
-            when = pc_field(s, f, fl, nf, 8);
+            msg = pc_rawfield(f, fl, nf, 6);
+            src = pc_rawfield(f, fl, nf, 7);
+            when = pc_rawfield(f, fl, nf, 8);
         }
         ev.sender = talker;
     }
@@ -292,7 +306,7 @@ static ca_status pw_row(void *ud, ca_sink *s, long line, char **f, size_t *fl, s
                 c->first_no_id = line;
         }
     }
-    ca_status st = fill(c, s, line, label, msg, src, &ev);
+    ca_status st = fill(c, s, line, label, msg, src, raw, &ev);
     if (st == CA_FATAL)
         return st;
     return ca_sink_emit(s, &ev);

@@ -81,6 +81,70 @@ TEST(json_escape)
     ca_buf_free(&b);
 }
 
+/* The escape written byte by byte, as ca_buf_json_strn did before it
+ * skipped plain runs eight bytes at a time. */
+static void json_ref(ca_buf *b, const unsigned char *u, size_t n)
+{
+    ca_buf_putc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = u[i];
+        if (c == '"')
+            ca_buf_puts(b, "\\\"");
+        else if (c == '\\')
+            ca_buf_puts(b, "\\\\");
+        else if (c == '\n')
+            ca_buf_puts(b, "\\n");
+        else if (c == '\r')
+            ca_buf_puts(b, "\\r");
+        else if (c == '\t')
+            ca_buf_puts(b, "\\t");
+        else if (c < 0x20 || c == 0x7F)
+            ca_buf_printf(b, "\\u%04x", c);
+        else if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 && (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+            ca_buf_puts(b, u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
+            i += 2;
+        } else
+            ca_buf_putc(b, c);
+    }
+    ca_buf_putc(b, '"');
+}
+
+TEST(json_escape_every_byte_at_every_offset)
+{
+    /* each byte value (and U+2028 / U+2029, and a cut-off E2 80) at each
+     * position of a 1..40-byte plain string, so that it falls in every lane
+     * of the eight-byte skip and in the tail */
+    static const char *const seqs[] = {"\xe2\x80\xa8", "\xe2\x80\xa9", "\xe2\x80", "\xe2\x80\xa7"};
+    ca_buf a = CA_BUF_INIT, r = CA_BUF_INIT;
+    unsigned char s[64];
+    int bad = 0;
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int v = 0; v < 256 + 4; v++) {
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (unsigned char)("plain text "[i % 11]);
+                size_t n = len;
+                if (v < 256) {
+                    s[at] = (unsigned char)v;
+                } else {
+                    const char *q = seqs[v - 256];
+                    size_t k = strlen(q);
+                    if (at + k > len)
+                        continue;
+                    memcpy(s + at, q, k);
+                }
+                ca_buf_reset(&a);
+                ca_buf_reset(&r);
+                ca_buf_json_strn(&a, (const char *)s, n);
+                json_ref(&r, s, n);
+                if (a.len != r.len || memcmp(a.data, r.data, a.len) != 0)
+                    bad++;
+            }
+    CHECK_INT(bad, 0);
+    ca_buf_free(&a);
+    ca_buf_free(&r);
+}
+
 TEST(html_escape)
 {
     ca_buf b = CA_BUF_INIT;

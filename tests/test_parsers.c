@@ -530,4 +530,69 @@ TEST(import_threads_same_result)
     CHECK_INT(system(cmd), 0);
 }
 
+/* ---- the order of ca_import_finish (platform, conversation, time, then
+ * source path, line and input order), on many conversations, ties in
+ * time within and across files, and time spans small and huge (the key
+ * sort packs the event index into the key only when they fit 64 bits) ---- */
+
+static unsigned long sort_rnd = 12345;
+static unsigned sort_next(unsigned n)
+{
+    sort_rnd = sort_rnd * 6364136223846793005ul + 1442695040888963407ul;
+    return (unsigned)((sort_rnd >> 33) % n);
+}
+
+static void check_finish_order(int wide, int nconv, int rows)
+{
+    run *r = run_new(NULL, NULL);
+    static char csv[1 << 20];
+    long id = 1;
+    for (int file = 0; file < 3; file++) {
+        char *p = csv;
+        p += sprintf(p, "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n");
+        for (int i = 0; i < rows; i++) {
+            int y = wide ? 1000 + (int)sort_next(9000) : 2026;
+            int d = 1 + (int)sort_next(wide ? 28 : 2), sec = (int)sort_next(wide ? 60 : 3);
+            p += sprintf(p, "%d,%ld,文本,0,wxid_%u,%u@chatroom,text %ld,,%04d-03-%02d 10:00:%02d\n",
+                         i + 1, id, sort_next(5), 1000 + sort_next((unsigned)nconv), id, y, d, sec);
+            id++;
+        }
+        char path[32];
+        snprintf(path, sizeof path, "f%d_0_%d.csv", 2 - file, rows); /* named out of input order */
+        ca_import_buffer(r->imp, path, (const unsigned char *)csv, (size_t)(p - csv));
+    }
+    CHECK_INT(ca_import_finish(r->imp), CA_OK);
+    CHECK_INT(nev(r), 3 * rows);
+    int bad = 0;
+    for (size_t i = 1; i < nev(r); i++) {
+        const ca_event *a = ev(r, i - 1), *b = ev(r, i);
+        int c = strcmp(a->platform, b->platform);
+        if (!c)
+            c = strcmp(a->conv, b->conv);
+        if (!c)
+            c = a->time_ms < b->time_ms ? -1 : a->time_ms > b->time_ms;
+        if (!c)
+            c = strcmp(a->src_path, b->src_path);
+        if (!c)
+            c = a->src_line < b->src_line ? -1 : a->src_line > b->src_line;
+        if (!c)
+            c = a->seq < b->seq ? -1 : a->seq > b->seq;
+        bad += c >= 0;
+    }
+    CHECK_INT(bad, 0);
+    run_free(r);
+}
+
+TEST(finish_order_narrow_times_many_ties)
+{
+    check_finish_order(0, 7, 400);
+}
+
+TEST(finish_order_wide_times_many_conversations)
+{
+    /* years 1000..9999 (49 bits of milliseconds), 300 conversations and
+     * 1500 events: key and index do not fit one word */
+    check_finish_order(1, 300, 500);
+}
+
 TEST_MAIN()

@@ -310,6 +310,8 @@ static int sweep_bucket(build *bd, size_t b, int threads)
         const pair_vec *v = &bd->vec[(size_t)t * N_BUCKETS + b];
         for (size_t k = 0; k < v->n; k++) {
             const pair *pr = &v->p[k];
+            if (k + 8 < v->n && bk->slots) /* the slot a few pairs on, from memory meanwhile */
+                __builtin_prefetch(&bk->slots[(uint32_t)v->p[k + 8].hash & bk->mask]);
             if ((!bk->slots || ((size_t)bk->used + 1) * 2 > (size_t)bk->mask + 1) &&
                 grow_bucket(bk) < 0)
                 return -1;

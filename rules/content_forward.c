@@ -65,10 +65,21 @@ typedef struct bucket {
     uint32_t *post;
 } bucket;
 
+/* Once built, the buckets' tables are packed one after the other, and the
+ * posting lists too, so that a lookup reads an 8-byte directory entry and
+ * then the slot: slots[first .. first + mask], a shingle's postings
+ * post[off .. off + n).  slots[0] stays empty, for the empty buckets. */
+typedef struct bucket_dir {
+    uint32_t first, mask;
+} bucket_dir;
+
 typedef struct fwd_index {
     work_msg *msgs;
     size_t n_msgs, cap_msgs;
-    bucket buckets[N_BUCKETS];
+    bucket buckets[N_BUCKETS]; /* while building */
+    shingle *slots;
+    uint32_t *post;
+    bucket_dir dir[N_BUCKETS];
 } fwd_index;
 
 /* The hash of the 4 code points at cp (21 bits each): the first three
@@ -91,13 +102,12 @@ static inline unsigned bucket_of(uint64_t h)
     return (unsigned)(h >> (64 - BUCKET_BITS));
 }
 
-/* The shingle with hash h in its bucket b, or NULL. */
-static const shingle *lookup_in(const bucket *b, uint64_t h)
+/* The shingle with hash h in the packed index, or NULL. */
+static const shingle *lookup(const fwd_index *x, uint64_t h)
 {
-    const shingle *s = b->slots;
-    if (!s)
-        return NULL;
-    for (uint32_t j = (uint32_t)h & b->mask;; j = (j + 1) & b->mask) {
+    const bucket_dir *d = &x->dir[bucket_of(h)];
+    const shingle *s = x->slots + d->first;
+    for (uint32_t j = (uint32_t)h & d->mask;; j = (j + 1) & d->mask) {
         if (s[j].hash == h)
             return &s[j];
         if (!s[j].hash)
@@ -111,6 +121,8 @@ static void release(void *shared)
     if (!x)
         return;
     ca_free(x->msgs);
+    ca_free(x->slots);
+    ca_free(x->post);
     for (size_t b = 0; b < N_BUCKETS; b++) {
         ca_free(x->buckets[b].slots);
         ca_free(x->buckets[b].post);
@@ -512,6 +524,54 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     return 0;
 }
 
+/* Packs the buckets' tables and posting lists into x->slots and x->post
+ * (freeing the buckets' own as it goes).  0 or -1 (oom, or more than 2^32
+ * slots or postings). */
+static int pack_buckets(fwd_index *x)
+{
+    size_t n_slots = 1, n_post = 0;
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        const bucket *bk = &x->buckets[b];
+        if (!bk->slots)
+            continue;
+        n_slots += (size_t)bk->mask + 1;
+        for (size_t j = 0; j <= bk->mask; j++)
+            if (bk->slots[j].hash && bk->slots[j].n <= MAX_POSTINGS)
+                n_post += bk->slots[j].n;
+    }
+    if (n_slots > UINT32_MAX || n_post > UINT32_MAX)
+        return -1;
+    if (!(x->slots = ca_calloc(n_slots, sizeof *x->slots)) ||
+        !(x->post = ca_malloc((n_post ? n_post : 1) * sizeof *x->post)))
+        return -1;
+    size_t at_slot = 1, at_post = 0;
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        bucket *bk = &x->buckets[b];
+        if (!bk->slots) {
+            x->dir[b] = (bucket_dir){0, 0}; /* the empty slot 0 */
+            continue;
+        }
+        x->dir[b] = (bucket_dir){(uint32_t)at_slot, bk->mask};
+        size_t bucket_post = 0;
+        for (size_t j = 0; j <= bk->mask; j++) {
+            shingle sh = bk->slots[j];
+            if (sh.hash && sh.n <= MAX_POSTINGS) {
+                sh.off += (uint32_t)at_post;
+                bucket_post += sh.n;
+            }
+            x->slots[at_slot + j] = sh;
+        }
+        if (bucket_post)
+            memcpy(x->post + at_post, bk->post, bucket_post * sizeof *x->post);
+        at_slot += (size_t)bk->mask + 1;
+        at_post += bucket_post;
+        ca_free(bk->slots);
+        ca_free(bk->post);
+        *bk = (bucket){NULL, 0, 0, NULL};
+    }
+    return 0;
+}
+
 static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
                      int *failed)
 {
@@ -550,7 +610,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
     }
     atomic_store(&bd.next, 0);
     ca_parallel(threads, finish_buckets, &bd);
-    if (atomic_load(&bd.failed))
+    if (atomic_load(&bd.failed) || pack_buckets(bd.x) < 0)
         goto oom;
     build_free(&bd);
     return bd.x;
@@ -658,20 +718,24 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
      * of a block overlap instead of following one another */
     enum { BLOCK = 32 };
     const shingle *ss[BLOCK];
-    const bucket *bs[BLOCK];
     for (size_t k0 = 0; k0 + SHINGLE <= n; k0 += BLOCK) {
         size_t nb = n - SHINGLE + 1 - k0 < BLOCK ? n - SHINGLE + 1 - k0 : BLOCK;
         uint64_t hs[BLOCK];
         for (size_t k = 0; k < nb; k++) {
             hs[k] = shingle_hash(cp + k0 + k);
-            bs[k] = &x->buckets[bucket_of(hs[k])];
-            if (bs[k]->slots)
-                __builtin_prefetch(&bs[k]->slots[(uint32_t)hs[k] & bs[k]->mask]);
+            const bucket_dir *d = &x->dir[bucket_of(hs[k])];
+            __builtin_prefetch(&x->slots[d->first + ((uint32_t)hs[k] & d->mask)]);
         }
         for (size_t k = 0; k < nb; k++) {
-            ss[k] = lookup_in(bs[k], hs[k]);
-            if (ss[k] && ss[k]->n <= MAX_POSTINGS)
-                __builtin_prefetch(&bs[k]->post[ss[k]->off]);
+            ss[k] = lookup(x, hs[k]);
+            if (ss[k] && ss[k]->n <= MAX_POSTINGS) {
+                const uint32_t *pl = &x->post[ss[k]->off];
+                __builtin_prefetch(pl);
+                if (ss[k]->n > 16)
+                    __builtin_prefetch(pl + 16);
+                if (ss[k]->n > 32)
+                    __builtin_prefetch(pl + 32);
+            }
         }
         for (size_t k = 0; k < nb; k++) {
             const shingle *sh = ss[k];
@@ -679,7 +743,7 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
                 continue; /* common to many work messages: no evidence either way */
             grams++;
             for (uint32_t q = 0; sh && q < sh->n; q++) {
-                uint32_t m = bs[k]->post[sh->off + q];
+                uint32_t m = x->post[sh->off + q];
                 size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
                 while (key[j] != UINT32_MAX && key[j] != m)
                     j = (j + 1) & (CAND_SLOTS - 1);

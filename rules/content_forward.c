@@ -667,6 +667,8 @@ typedef struct fwd_state {
     size_t wcp_cap;
     size_t *row;
     size_t row_cap;
+    const shingle **ss;  /* the message's shingles in the index (NULL: absent) */
+    size_t ss_cap;
 } fwd_state;
 
 static void fwd_cleanup(void *p)
@@ -676,6 +678,7 @@ static void fwd_cleanup(void *p)
         return;
     ca_free(st->cp);
     ca_free(st->wcp);
+    ca_free(st->ss);
     ca_norm_free(&st->norm);
     ca_free(st->row);
     memset(st, 0, sizeof *st);
@@ -711,58 +714,80 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     /* count the informative shingles (those in at most MAX_POSTINGS work
      * messages) each candidate shares, in a small hash map */
     uint32_t key[CAND_SLOTS], hits[CAND_SLOTS], cand[CAND_SLOTS / 2];
-    memset(key, 0xff, sizeof key);
-    size_t nc = 0, grams = 0;
-    /* a block of shingles at a time: their table slots, then their posting
-     * lists, are asked of memory before any is read, so the cache misses
-     * of a block overlap instead of following one another */
-    enum { BLOCK = 32 };
-    const shingle *ss[BLOCK];
-    for (size_t k0 = 0; k0 + SHINGLE <= n; k0 += BLOCK) {
-        size_t nb = n - SHINGLE + 1 - k0 < BLOCK ? n - SHINGLE + 1 - k0 : BLOCK;
-        uint64_t hs[BLOCK];
+    size_t n_sh = n - SHINGLE + 1;
+    if (n_sh > st->ss_cap) {
+        ca_free(st->ss);
+        st->ss_cap = n_sh + 64;
+        if (!(st->ss = ca_malloc(st->ss_cap * sizeof *st->ss))) {
+            st->ss_cap = 0;
+            *oom = 1;
+            return NULL;
+        }
+    }
+    /* every shingle looked up first, a block at a time: their table slots,
+     * then their posting lists, are asked of memory before any is read, so
+     * the cache misses overlap instead of following one another */
+    const shingle **ss = st->ss;
+    size_t grams = 0;
+    for (size_t k0 = 0; k0 < n_sh; k0 += 32) {
+        size_t nb = n_sh - k0 < 32 ? n_sh - k0 : 32;
+        uint64_t hs[32];
         for (size_t k = 0; k < nb; k++) {
             hs[k] = shingle_hash(cp + k0 + k);
             const bucket_dir *d = &x->dir[bucket_of(hs[k])];
             __builtin_prefetch(&x->slots[d->first + ((uint32_t)hs[k] & d->mask)]);
         }
         for (size_t k = 0; k < nb; k++) {
-            ss[k] = lookup(x, hs[k]);
-            if (ss[k] && ss[k]->n <= MAX_POSTINGS) {
-                const uint32_t *pl = &x->post[ss[k]->off];
-                __builtin_prefetch(pl);
-                if (ss[k]->n > 16)
-                    __builtin_prefetch(pl + 16);
-                if (ss[k]->n > 32)
-                    __builtin_prefetch(pl + 32);
-            }
-        }
-        for (size_t k = 0; k < nb; k++) {
-            const shingle *sh = ss[k];
+            const shingle *sh = ss[k0 + k] = lookup(x, hs[k]);
             if (sh && sh->n > MAX_POSTINGS)
                 continue; /* common to many work messages: no evidence either way */
             grams++;
-            for (uint32_t q = 0; sh && q < sh->n; q++) {
-                uint32_t m = x->post[sh->off + q];
-                size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
-                while (key[j] != UINT32_MAX && key[j] != m)
-                    j = (j + 1) & (CAND_SLOTS - 1);
-                if (key[j] == UINT32_MAX) {
-                    if (nc == CA_ARRAY_LEN(cand))
-                        continue; /* full: the candidates so far are counted on */
-                    key[j] = m;
-                    hits[j] = 0;
-                    cand[nc++] = (uint32_t)j;
-                }
-                hits[j]++;
+            if (sh) {
+                const uint32_t *pl = &x->post[sh->off];
+                __builtin_prefetch(pl);
+                if (sh->n > 16)
+                    __builtin_prefetch(pl + 16);
+                if (sh->n > 32)
+                    __builtin_prefetch(pl + 32);
             }
         }
     }
-    const work_msg *best = NULL;
     /* a message of common phrases only has no informative shingle: it
      * repeats no particular work message */
     if (grams < 3)
         return NULL;
+    /* count the informative shingles each candidate shares, in a small
+     * hash map; a message first met at informative shingle g can share at
+     * most grams - g of them, so past the middle none is worth adding, and
+     * once the best so far cannot reach half the search is over */
+    memset(key, 0xff, sizeof key);
+    size_t nc = 0, g = 0, most = 0;
+    for (size_t k = 0; k < n_sh; k++) {
+        const shingle *sh = ss[k];
+        if (sh && sh->n > MAX_POSTINGS)
+            continue;
+        size_t left = grams - g; /* this one included */
+        int may_add = left * 2 >= grams;
+        if (!may_add && (most + left) * 2 < grams)
+            return NULL; /* no candidate can reach half any more */
+        g++;
+        for (uint32_t q = 0; sh && q < sh->n; q++) {
+            uint32_t m = x->post[sh->off + q];
+            size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
+            while (key[j] != UINT32_MAX && key[j] != m)
+                j = (j + 1) & (CAND_SLOTS - 1);
+            if (key[j] == UINT32_MAX) {
+                if (!may_add || nc == CA_ARRAY_LEN(cand))
+                    continue; /* cannot reach half; or full: those so far are counted on */
+                key[j] = m;
+                hits[j] = 0;
+                cand[nc++] = (uint32_t)j;
+            }
+            if (++hits[j] > most)
+                most = hits[j];
+        }
+    }
+    const work_msg *best = NULL;
     for (size_t c = 0; c < nc; c++) {
         const work_msg *w = &x->msgs[key[cand[c]]];
         /* 10 % of edits destroy at most 4 × 10 % of the shingles */

@@ -278,22 +278,22 @@ static void make_text(uint64_t *state, char *buf, int n)
 
 TEST(the_index_is_the_same_for_every_thread_count_and_chunk)
 {
-    /* 150 000 work messages in two groups (several chunks of conversations
+    /* 110 000 work messages in two groups (several chunks of conversations
      * and of shingles), 400 open-group messages: 150 copies or one-edit
      * copies of work messages from all over the month, the rest unrelated */
     reset();
     uint64_t st = 42;
     char buf[256];
     int64_t t0 = T("2026-11-01 08:00:00");
-    for (int k = 0; k < 150000; k++) {
-        make_text(&st, buf, 20 + k % 30);
-        post_at(k % 3 ? C_WORK : C_WORK2, t0 + (int64_t)k * 1000, buf, CA_TYPE_TEXT);
+    for (int k = 0; k < 110000; k++) {
+        make_text(&st, buf, 20 + k % 16);
+        post_at(k % 11 ? C_WORK : C_WORK2, t0 + (int64_t)k * 1000, buf, CA_TYPE_TEXT);
     }
     finish_convs(); /* the texts are in place: copy some of them */
     char **copies = ca_calloc(400, sizeof *copies);
     for (int k = 0; k < 400; k++) {
         if (k % 8 < 3) {
-            const ca_event *src = &ev[k % 2 ? C_WORK : C_WORK2][(size_t)k * 97 % 50000];
+            const ca_event *src = &ev[k % 2 ? C_WORK : C_WORK2][(size_t)k * 97 % 9000];
             copies[k] = ca_strdup(src->text);
             if (k % 8 == 2) /* the last character changed */
                 memcpy(copies[k] + strlen(copies[k]) - 3, "改", 3);

@@ -140,6 +140,10 @@ static int run_forward(int threads, int record_conv, size_t record_event)
     int rc = 0;
     for (int c = 0; c < N_CONV && rc == 0; c++) {
         void *state = ca_calloc(1, r->state_size);
+        if (!state) {
+            rc = -1;
+            break;
+        }
         ca_rule_ctx ctx;
         memset(&ctx, 0, sizeof ctx);
         ctx.cfg = &cfg;
@@ -260,6 +264,31 @@ TEST(a_message_of_common_phrases_only_repeats_no_particular_message)
     CHECK_INT(run_forward(1, -1, 0), 0);
     CHECK_STR(finding(C_OTHER, common), "none");
     CHECK(strstr(finding(C_OTHER, rare), "(100% similar)") != NULL);
+}
+
+TEST(out_of_memory_anywhere_fails_cleanly)
+{
+    /* every allocation of a run failed in turn: an error, never a crash,
+     * a leak (the sanitizer build) or a finding made up */
+    reset();
+    post(C_WORK, "2026-11-03 10:00:00", SRC);
+    post(C_WORK2, "2026-11-03 10:30:00", "第二个工作群里的一条足够长的工作消息内容在这里");
+    size_t q = post(C_OTHER, "2026-11-03 11:00:00", SRC);
+    post(C_ALL, "2026-11-03 12:00:00", "和工作无关的一条足够长的闲聊消息内容在这里呢");
+    finish_convs();
+    long before = ca_alloc_count();
+    CHECK_INT(run_forward(2, -1, 0), 0);
+    long total = ca_alloc_count() - before;
+    CHECK(total > 10);
+    for (long n = 1; n <= total + 1; n++) {
+        ca_alloc_fail_after(n);
+        int rc = run_forward(n % 2 ? 1 : 3, -1, 0);
+        ca_alloc_fail_after(0);
+        if (rc == 0 && !out.oom) /* the failure hit after the rule was done */
+            CHECK(strstr(finding(C_OTHER, q), "(100% similar)") != NULL);
+    }
+    CHECK_INT(run_forward(1, -1, 0), 0);
+    CHECK(strstr(finding(C_OTHER, q), "(100% similar)") != NULL);
 }
 
 /* Deterministic text of n CJK characters from a pool of 3 000. */

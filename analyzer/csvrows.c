@@ -138,14 +138,10 @@ static void submit_field(ca_csv *c)
     c->fstart = r->len;
 }
 
-/* libcsv's SUBMIT_ROW */
-static void submit_row(ca_csv *c)
+/* The splitter at the start of a record: after one is submitted, or
+ * after a malformed one. */
+static void restart(ca_csv *c)
 {
-    row tmp = c->ready;
-    c->ready = c->cur;
-    c->ready.line = c->rec_start;
-    c->n_ready = 1;
-    c->cur = tmp;
     c->cur.len = 0;
     c->cur.n = 0;
     c->fstart = 0;
@@ -155,6 +151,17 @@ static void submit_row(ca_csv *c)
     c->field_cr = 0;
     c->started = 0;
     c->rec_bytes = 0;
+}
+
+/* libcsv's SUBMIT_ROW */
+static void submit_row(ca_csv *c)
+{
+    row tmp = c->ready;
+    c->ready = c->cur;
+    c->ready.line = c->rec_start;
+    c->n_ready = 1;
+    c->cur = tmp;
+    restart(c);
 }
 
 /* Bytes that end an unquoted field: , " CR LF. */
@@ -367,19 +374,6 @@ void ca_csv_close(ca_csv *c)
 
 const char *ca_csv_errmsg(const ca_csv *c) { return c->err; }
 
-/* Restarts the splitter after a malformed record. */
-static void restart(ca_csv *c)
-{
-    c->cur.len = 0;
-    c->cur.n = 0;
-    c->fstart = 0;
-    c->pstate = ROW_NOT_BEGUN;
-    c->quoted = 0;
-    c->spaces = 0;
-    c->field_cr = 0;
-    c->started = 0;
-    c->rec_bytes = 0;
-}
 
 static ca_status take_ready(ca_csv *c, char ***fields, size_t **lens, size_t *nf, long *line)
 {

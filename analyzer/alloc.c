@@ -46,6 +46,24 @@ void *ca_realloc(void *p, size_t n)
     return realloc(p, n ? n : 1);
 }
 
+void *ca_grow(void *p, size_t *cap, size_t n, size_t size, size_t min_cap)
+{
+    if (n <= *cap && p)
+        return p;
+    size_t c = *cap > min_cap ? *cap : min_cap ? min_cap : 1;
+    while (c < n) {
+        if (c > SIZE_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    if (size && c > SIZE_MAX / size)
+        return NULL;
+    void *np = ca_realloc(p, c * size);
+    if (np)
+        *cap = c;
+    return np;
+}
+
 char *ca_strndup(const char *s, size_t n)
 {
     char *d = ca_malloc(n + 1);

@@ -40,6 +40,12 @@ void ca_alloc_fail_after(long n);
 /* Number of allocations made since start (for tests of the hook). */
 long ca_alloc_count(void);
 
+/* Room for at least n elements of size bytes in the array p of *cap
+ * elements: p itself when it has it, else p grown (doubling, from at least
+ * min_cap) with *cap updated.  NULL on out of memory or overflow; p and
+ * *cap are then unchanged and still valid.  Free with ca_free. */
+void *ca_grow(void *p, size_t *cap, size_t n, size_t size, size_t min_cap);
+
 /* Case-sensitive prefix/suffix tests on NUL-terminated strings. */
 int ca_starts_with(const char *s, const char *prefix);
 int ca_ends_with(const char *s, const char *suffix);

@@ -210,14 +210,10 @@ static void collect_messages(void *arg, int tid, int threads)
             if (!cp)
                 goto oom;
             memcpy(cp, tmp, n * sizeof *cp);
-            if (pc->n == pc->cap) {
-                size_t cap = pc->cap ? pc->cap * 2 : 64;
-                work_msg *m = ca_realloc(pc->m, cap * sizeof *m);
-                if (!m)
-                    goto oom;
-                pc->m = m;
-                pc->cap = cap;
-            }
+            work_msg *m = ca_grow(pc->m, &pc->cap, pc->n + 1, sizeof *m, 64);
+            if (!m)
+                goto oom;
+            pc->m = m;
             pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, e->time_ms, cv, e};
         }
     }
@@ -244,16 +240,12 @@ static void hash_chunk(void *arg, int tid, int threads)
         for (size_t k = 0; k + SHINGLE <= w->n; k++) {
             uint64_t h = shingle_hash(w->cp + k);
             pair_vec *v = &vec[bucket_of(h)];
-            if (v->n == v->cap) {
-                size_t cap = v->cap ? v->cap * 2 : 64;
-                pair *p = ca_realloc(v->p, cap * sizeof *p);
-                if (!p) {
-                    atomic_store(&bd->failed, 1);
-                    return;
-                }
-                v->p = p;
-                v->cap = cap;
+            pair *p = ca_grow(v->p, &v->cap, v->n + 1, sizeof *p, 64);
+            if (!p) {
+                atomic_store(&bd->failed, 1);
+                return;
             }
+            v->p = p;
             v->p[v->n++] = (pair){h, (uint32_t)i};
         }
     }
@@ -299,14 +291,10 @@ typedef struct bucket_build {
 
 static int note_posting(bucket_build *bb, uint32_t id, uint32_t msg)
 {
-    if (bb->n_pend == bb->cap_pend) {
-        size_t cap = bb->cap_pend ? bb->cap_pend * 2 : 64;
-        uint32_t(*p)[2] = ca_realloc(bb->pend, cap * sizeof *p);
-        if (!p)
-            return -1;
-        bb->pend = p;
-        bb->cap_pend = cap;
-    }
+    uint32_t(*p)[2] = ca_grow(bb->pend, &bb->cap_pend, bb->n_pend + 1, sizeof *p, 64);
+    if (!p)
+        return -1;
+    bb->pend = p;
     bb->pend[bb->n_pend][0] = id;
     bb->pend[bb->n_pend++][1] = msg;
     return 0;
@@ -329,17 +317,16 @@ static int sweep_bucket(build *bd, size_t b, int threads)
                 return -1;
             shingle *s = slot(bk->slots, bk->mask, pr->hash);
             if (!s->hash) {
-                if (bk->used == bb->cap) {
-                    size_t cap = bb->cap ? bb->cap * 2 : 64;
-                    uint32_t *l = ca_realloc(bb->last, cap * sizeof *l);
-                    if (!l)
-                        return -1;
-                    bb->last = l;
-                    uint32_t *c = ca_realloc(bb->cnt, cap * sizeof *c);
+                if (bk->used == bb->cap) { /* two arrays of one capacity */
+                    size_t cap_last = bb->cap, cap_cnt = bb->cap;
+                    uint32_t *l = ca_grow(bb->last, &cap_last, bb->cap + 1, sizeof *l, 64);
+                    if (l)
+                        bb->last = l;
+                    uint32_t *c = l ? ca_grow(bb->cnt, &cap_cnt, bb->cap + 1, sizeof *c, 64) : NULL;
                     if (!c)
                         return -1;
                     bb->cnt = c;
-                    bb->cap = cap;
+                    bb->cap = cap_cnt;
                 }
                 *s = (shingle){pr->hash, 0, bk->used};
                 bb->last[bk->used] = pr->msg;

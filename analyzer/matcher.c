@@ -108,6 +108,7 @@ struct ca_matcher {
     uint64_t *recs;      /* sparse records */
     size_t n_recs;       /* in 8-byte units */
     uint32_t *row_state; /* per row: its state number */
+    uint64_t *starts;    /* the root's skip filter: see starts_at */
     /* per state number (breadth-first order), for reporting only */
     size_t n_states;
     uint32_t *out;       /* first state of the output chain, or AC_NONE */
@@ -167,6 +168,8 @@ static void free_scan_tables(ca_matcher *m)
     ca_free(m->rows);
     ca_free(m->recs);
     ca_free(m->row_state);
+    ca_free(m->starts);
+    m->starts = NULL;
     ca_free(m->out);
     ca_free(m->out_next);
     ca_free(m->term_id);
@@ -524,6 +527,40 @@ int ca_matcher_build(ca_matcher *m)
     m->n_rows = n_rows;
     m->n_recs = n_recs;
 
+    /* The root's skip filter (starts_at): which pairs begin a term, which
+     * of them need no further look, and which three-byte characters begin
+     * a term. */
+    m->starts = ca_calloc(3 * 65536 / 64, sizeof *m->starts);
+    if (!m->starts)
+        goto oom;
+    uint64_t *pair_any = m->starts, *pair_sure = m->starts + 1024, *chars = m->starts + 2048;
+    for (uint32_t j = 0; j < b.nkids[0]; j++) {
+        uint32_t d1 = b.first[0] + j, b0 = b.label[d1];
+        if (m->out[d1] == d1) { /* a one-byte term: any pair, no skip */
+            for (int c = 0; c < 4; c++)
+                pair_any[b0 << 2 | (uint32_t)c] = pair_sure[b0 << 2 | (uint32_t)c] = ~0ULL;
+            continue;
+        }
+        for (uint32_t k = 0; k < b.nkids[d1]; k++) {
+            uint32_t d2 = b.first[d1] + k, b1 = b.label[d2], pair = b0 << 8 | b1;
+            uint64_t bit = 1ULL << (pair & 63);
+            pair_any[pair >> 6] |= bit;
+            if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || m->out[d2] == d2) {
+                pair_sure[pair >> 6] |= bit;
+                continue;
+            }
+            for (uint32_t l = 0; l < b.nkids[d2]; l++) {
+                uint32_t b2 = b.label[b.first[d2] + l];
+                if ((b2 & 0xC0) != 0x80) {
+                    pair_sure[pair >> 6] |= bit;
+                    continue;
+                }
+                uint32_t cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
+                chars[cp >> 6] |= 1ULL << (cp & 63);
+            }
+        }
+    }
+
     /* Fail links, output links and complete rows, in breadth-first order:
      * whatever a state's links depend on is shallower, hence done. */
     b.fail[0] = 0;
@@ -595,6 +632,7 @@ size_t ca_matcher_memory(const ca_matcher *m)
         return 0;
     size_t bytes = sizeof *m + m->cap_trie * sizeof *m->trie + m->cap_pats * sizeof *m->pats;
     bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
+    bytes += m->starts ? 3 * 65536 / 8 : 0;
     bytes += m->n_recs * sizeof *m->recs;
     bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
     bytes += (m->more ? m->n_states : 0) * sizeof *m->more + m->n_ids * sizeof *m->ids;
@@ -851,6 +889,32 @@ static inline size_t rx_next_end(const ca_match_scratch *s)
     return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
 }
 
+/* Whether a term can begin at p[0], judged by p[0..n) (n >= 2): 0 only
+ * when no term of one or two bytes is p[0] or p[0..2) and none longer
+ * begins with p[0..3).  The root may then skip p[0] and stay the root:
+ * the true state after p[0] and after p[1] may hold a prefix that begins
+ * at p[0], but no term ends there, and from p[2] on the longest suffix
+ * that is a prefix begins after p[0] — what the root, fed from p[1], finds.
+ *
+ * The filter: pair_any has the first two bytes of every term (every pair
+ * after a one-byte term); pair_sure those pairs where the bitmap of
+ * three-byte characters cannot decide (no lead byte E0..EF, a two-byte
+ * term, a third byte that is no continuation byte); chars has the
+ * characters U+0000..U+FFFF written in three bytes that begin a term. */
+static inline int starts_at(const uint64_t *starts, const unsigned char *p, size_t n)
+{
+    uint32_t pair = (uint32_t)p[0] << 8 | p[1];
+    uint64_t bit = 1ULL << (pair & 63);
+    if (!(starts[pair >> 6] & bit))
+        return 0;
+    if ((starts[1024 + (pair >> 6)] & bit) || n < 3)
+        return 1;
+    if ((p[2] & 0xC0) != 0x80)
+        return 0; /* every term that begins with the pair goes on with one */
+    uint32_t cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    return (int)(starts[2048 + (cp >> 6)] >> (cp & 63) & 1);
+}
+
 static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                    ca_match_fn fn, void *ud, int valid)
 {
@@ -869,8 +933,12 @@ static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, s
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *rows = m->rows;
     const uint64_t *recs = m->recs;
+    const uint64_t *starts = m->starts;
     uint32_t q = T_ROOT;
     for (size_t i = 0; i < len; i++) {
+        if (q == T_ROOT) /* skip what begins no term: see starts_at */
+            while (i + 1 < len && !starts_at(starts, p + i, len - i))
+                i++;
         if (rx_end <= i) {
             if (rx_emit(m, s, text, len, i, fn, ud, &reported))
                 return reported;

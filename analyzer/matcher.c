@@ -90,10 +90,17 @@ typedef struct ac_rec {
 
 #define REC_STATE 0x0FFFFFFFu
 
+/* What every match of a pattern needs somewhere in the text: see
+ * rx_prefilter_parse. */
+enum { PRE_NONE, PRE_LITERALS, PRE_DIGITS };
+
 typedef struct rx_pat {
     pcre2_code *code;
     uint32_t id;
     int jit; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
+    int pre; /* PRE_*: the text is tested before the pattern is run */
+    char *lits;     /* PRE_LITERALS: the literals, each NUL-terminated, then a NUL */
+    size_t digits;  /* PRE_DIGITS: that many \d in a row */
 } rx_pat;
 
 struct ca_matcher {
@@ -191,8 +198,10 @@ void ca_matcher_free(ca_matcher *m)
     free_scan_tables(m);
     ca_free(m->trie);
     ca_free(m->dups);
-    for (size_t i = 0; i < m->n_pats; i++)
+    for (size_t i = 0; i < m->n_pats; i++) {
         pcre2_code_free(m->pats[i].code);
+        ca_free(m->pats[i].lits);
+    }
     ca_free(m->pats);
     pcre2_general_context_free(m->gctx);
     ca_free(m);
@@ -293,6 +302,100 @@ static void set_err(char *err, size_t errlen, const char *msg)
     }
 }
 
+/* Whether p[0..) after a leading lookahead holds no alternation at its
+ * top level, so that every match passes the lookahead; 0 when unsure
+ * (\Q, option settings, a class or group left open). */
+static int rx_one_branch(const char *p)
+{
+    int depth = 0;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (p[1] == 'Q' || p[1] == '\0')
+                return 0;
+            p++;
+        } else if (*p == '[') {
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            for (; *p != ']'; p++) {
+                if (*p == '\0' || (*p == '[' && p[1] == ':'))
+                    return 0;
+                if (*p == '\\' && !*++p)
+                    return 0;
+            }
+        } else if (*p == '(') {
+            if (p[1] == '?' && !strchr(":=!<", p[2]))
+                return 0; /* (?i), (?x), (?|, (?(, ... */
+            if (p[1] == '?' && p[2] == '<' && p[3] != '=' && p[3] != '!')
+                return 0;
+            if (p[1] == '*')
+                return 0;
+            depth++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return 0;
+        } else if (*p == '|' && depth == 0) {
+            return 0;
+        }
+    }
+    return depth == 0;
+}
+
+/* Recognizes a pattern that begins ^(?=.*?(?:L1|L2|...)) or ^(?=.*?\d{N})
+ * with literals L of letters, digits and non-ASCII characters and no
+ * alternation after the lookahead.  ^ holds only at the start of the
+ * searched stretch, so every match needs the lookahead to succeed there:
+ * one of the literals, or N characters of \d, in the text.  A text that
+ * has none cannot match, and the pattern is not run on it
+ * (rx_prefilter_pass).  Anything else gets no prefilter. */
+static void rx_prefilter_parse(rx_pat *pt, const char *pattern)
+{
+    static const char head[] = "^(?=.*?";
+    pt->pre = PRE_NONE;
+    if (strncmp(pattern, head, sizeof head - 1) != 0)
+        return;
+    const char *p = pattern + sizeof head - 1;
+    if (strncmp(p, "\\d{", 3) == 0) {
+        size_t n = 0;
+        for (p += 3; *p >= '0' && *p <= '9' && n < 1000; p++)
+            n = n * 10 + (size_t)(*p - '0');
+        if (n == 0 || strncmp(p, "})", 2) != 0 || !rx_one_branch(p + 2))
+            return;
+        pt->pre = PRE_DIGITS;
+        pt->digits = n;
+        return;
+    }
+    int group = strncmp(p, "(?:", 3) == 0;
+    if (group)
+        p += 3;
+    const char *start = p;
+    for (; *p && *p != ')'; p++) {
+        unsigned char c = (unsigned char)*p;
+        int plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9');
+        if (!plain && !(group && c == '|'))
+            return;
+        if (c == '|' && (p == start || p[-1] == '|'))
+            return; /* an empty alternative matches anywhere */
+    }
+    if (p == start || p[-1] == '|' || *p != ')' || (group && p[1] != ')'))
+        return;
+    const char *end = p;
+    if (!rx_one_branch(end + 1 + group))
+        return;
+    size_t n = (size_t)(end - start);
+    char *lits = ca_malloc(n + 2);
+    if (!lits)
+        return; /* no prefilter: slower, same matches */
+    for (size_t i = 0; i < n; i++)
+        lits[i] = start[i] == '|' ? '\0' : start[i];
+    lits[n] = lits[n + 1] = '\0';
+    pt->lits = lits;
+    pt->pre = PRE_LITERALS;
+}
+
 int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *err,
                          size_t errlen)
 {
@@ -337,7 +440,8 @@ int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *
     size_t jit_size = 0;
     int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
               pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
-    m->pats[m->n_pats++] = (rx_pat){code, id, jit};
+    m->pats[m->n_pats] = (rx_pat){code, id, jit, PRE_NONE, NULL, 0};
+    rx_prefilter_parse(&m->pats[m->n_pats++], pattern);
     return 0;
 }
 
@@ -848,6 +952,40 @@ static void heap_down(ca_match_scratch *s, size_t i)
     }
 }
 
+/* Whether text[0..len) may hold what pattern pt needs (rx_prefilter_parse);
+ * 0 only when it certainly does not.  \d in UCP mode is any decimal digit:
+ * outside ASCII they are written with the lead bytes C2..DF, E0, E1, EA
+ * (U+0660..U+1C59, U+A620..U+ABF9), EF BC 90..99 (full width) and F0..F4;
+ * any of those, or an invalid byte, counts as a digit maybe. */
+static int rx_prefilter_pass(const rx_pat *pt, const unsigned char *text, size_t len)
+{
+    if (pt->pre == PRE_LITERALS) {
+        for (const char *l = pt->lits; *l; l += strlen(l) + 1)
+            if (memmem(text, len, l, strlen(l)))
+                return 1;
+        return 0;
+    }
+    if (pt->pre != PRE_DIGITS)
+        return 1;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = text[i];
+        if (c >= '0' && c <= '9') {
+            if (++run >= pt->digits)
+                return 1;
+            continue;
+        }
+        run = 0;
+        if (c < 0xC2 || (c >= 0xE2 && c <= 0xE9) || (c >= 0xEB && c <= 0xEE))
+            continue; /* ASCII, continuation bytes, no digit in U+2000..U+9FFF, U+B000..U+EFFF */
+        if (c == 0xEF && !(i + 2 < len && text[i + 1] == 0xBC && text[i + 2] >= 0x90 &&
+                           text[i + 2] <= 0x99))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 /* Starts every pattern on text; the heap holds those with a match. */
 static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                      int valid)
@@ -859,7 +997,7 @@ static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text,
         rx_cursor *c = &s->cur[k];
         c->seg_start = c->off = 0;
         c->seg_end = first;
-        if (rx_seek(m, s, k, text, len))
+        if (rx_prefilter_pass(&m->pats[k], u, len) && rx_seek(m, s, k, text, len))
             s->heap[s->n_heap++] = (uint32_t)k;
     }
     for (size_t i = s->n_heap / 2; i-- > 0;)

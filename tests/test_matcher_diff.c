@@ -196,7 +196,8 @@ static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
             ref_pattern(&want, codes[k], text, len, (uint32_t)(n_terms + k), (int)k);
         /* a term added twice: reported once per id, in the order added —
          * which cmp_ref's id order gives, ids rising with the adds */
-        qsort(want.v, want.n, sizeof *want.v, cmp_ref);
+        if (want.n)
+            qsort(want.v, want.n, sizeof *want.v, cmp_ref);
         hits got = {0};
         size_t n = valid ? ca_matcher_scan_valid(m, s, text, len, collect, &got)
                          : ca_matcher_scan(m, NULL, text, len, collect, &got);

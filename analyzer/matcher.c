@@ -90,10 +90,17 @@ typedef struct ac_rec {
 
 #define REC_STATE 0x0FFFFFFFu
 
+/* What every match of a pattern needs somewhere in the text: see
+ * rx_prefilter_parse. */
+enum { PRE_NONE, PRE_LITERALS, PRE_DIGITS };
+
 typedef struct rx_pat {
     pcre2_code *code;
     uint32_t id;
     int jit; /* JIT-compiled: matched with pcre2_jit_match (no per-call checks) */
+    int pre; /* PRE_*: the text is tested before the pattern is run */
+    char *lits;     /* PRE_LITERALS: the literals, each NUL-terminated, then a NUL */
+    size_t digits;  /* PRE_DIGITS: that many \d in a row */
 } rx_pat;
 
 struct ca_matcher {
@@ -108,6 +115,7 @@ struct ca_matcher {
     uint64_t *recs;      /* sparse records */
     size_t n_recs;       /* in 8-byte units */
     uint32_t *row_state; /* per row: its state number */
+    uint64_t *starts;    /* the root's skip filter: see starts_at */
     /* per state number (breadth-first order), for reporting only */
     size_t n_states;
     uint32_t *out;       /* first state of the output chain, or AC_NONE */
@@ -167,6 +175,8 @@ static void free_scan_tables(ca_matcher *m)
     ca_free(m->rows);
     ca_free(m->recs);
     ca_free(m->row_state);
+    ca_free(m->starts);
+    m->starts = NULL;
     ca_free(m->out);
     ca_free(m->out_next);
     ca_free(m->term_id);
@@ -188,8 +198,10 @@ void ca_matcher_free(ca_matcher *m)
     free_scan_tables(m);
     ca_free(m->trie);
     ca_free(m->dups);
-    for (size_t i = 0; i < m->n_pats; i++)
+    for (size_t i = 0; i < m->n_pats; i++) {
         pcre2_code_free(m->pats[i].code);
+        ca_free(m->pats[i].lits);
+    }
     ca_free(m->pats);
     pcre2_general_context_free(m->gctx);
     ca_free(m);
@@ -290,6 +302,100 @@ static void set_err(char *err, size_t errlen, const char *msg)
     }
 }
 
+/* Whether p[0..) after a leading lookahead holds no alternation at its
+ * top level, so that every match passes the lookahead; 0 when unsure
+ * (\Q, option settings, a class or group left open). */
+static int rx_one_branch(const char *p)
+{
+    int depth = 0;
+    for (; *p; p++) {
+        if (*p == '\\') {
+            if (p[1] == 'Q' || p[1] == '\0')
+                return 0;
+            p++;
+        } else if (*p == '[') {
+            p++;
+            if (*p == '^')
+                p++;
+            if (*p == ']')
+                p++;
+            for (; *p != ']'; p++) {
+                if (*p == '\0' || (*p == '[' && p[1] == ':'))
+                    return 0;
+                if (*p == '\\' && !*++p)
+                    return 0;
+            }
+        } else if (*p == '(') {
+            if (p[1] == '?' && !strchr(":=!<", p[2]))
+                return 0; /* (?i), (?x), (?|, (?(, ... */
+            if (p[1] == '?' && p[2] == '<' && p[3] != '=' && p[3] != '!')
+                return 0;
+            if (p[1] == '*')
+                return 0;
+            depth++;
+        } else if (*p == ')') {
+            if (--depth < 0)
+                return 0;
+        } else if (*p == '|' && depth == 0) {
+            return 0;
+        }
+    }
+    return depth == 0;
+}
+
+/* Recognizes a pattern that begins ^(?=.*?(?:L1|L2|...)) or ^(?=.*?\d{N})
+ * with literals L of letters, digits and non-ASCII characters and no
+ * alternation after the lookahead.  ^ holds only at the start of the
+ * searched stretch, so every match needs the lookahead to succeed there:
+ * one of the literals, or N characters of \d, in the text.  A text that
+ * has none cannot match, and the pattern is not run on it
+ * (rx_prefilter_pass).  Anything else gets no prefilter. */
+static void rx_prefilter_parse(rx_pat *pt, const char *pattern)
+{
+    static const char head[] = "^(?=.*?";
+    pt->pre = PRE_NONE;
+    if (strncmp(pattern, head, sizeof head - 1) != 0)
+        return;
+    const char *p = pattern + sizeof head - 1;
+    if (strncmp(p, "\\d{", 3) == 0) {
+        size_t n = 0;
+        for (p += 3; *p >= '0' && *p <= '9' && n < 1000; p++)
+            n = n * 10 + (size_t)(*p - '0');
+        if (n == 0 || strncmp(p, "})", 2) != 0 || !rx_one_branch(p + 2))
+            return;
+        pt->pre = PRE_DIGITS;
+        pt->digits = n;
+        return;
+    }
+    int group = strncmp(p, "(?:", 3) == 0;
+    if (group)
+        p += 3;
+    const char *start = p;
+    for (; *p && *p != ')'; p++) {
+        unsigned char c = (unsigned char)*p;
+        int plain = c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9');
+        if (!plain && !(group && c == '|'))
+            return;
+        if (c == '|' && (p == start || p[-1] == '|'))
+            return; /* an empty alternative matches anywhere */
+    }
+    if (p == start || p[-1] == '|' || *p != ')' || (group && p[1] != ')'))
+        return;
+    const char *end = p;
+    if (!rx_one_branch(end + 1 + group))
+        return;
+    size_t n = (size_t)(end - start);
+    char *lits = ca_malloc(n + 2);
+    if (!lits)
+        return; /* no prefilter: slower, same matches */
+    for (size_t i = 0; i < n; i++)
+        lits[i] = start[i] == '|' ? '\0' : start[i];
+    lits[n] = lits[n + 1] = '\0';
+    pt->lits = lits;
+    pt->pre = PRE_LITERALS;
+}
+
 int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *err,
                          size_t errlen)
 {
@@ -334,7 +440,8 @@ int ca_matcher_add_regex(ca_matcher *m, const char *pattern, uint32_t id, char *
     size_t jit_size = 0;
     int jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
               pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
-    m->pats[m->n_pats++] = (rx_pat){code, id, jit};
+    m->pats[m->n_pats] = (rx_pat){code, id, jit, PRE_NONE, NULL, 0};
+    rx_prefilter_parse(&m->pats[m->n_pats++], pattern);
     return 0;
 }
 
@@ -524,6 +631,40 @@ int ca_matcher_build(ca_matcher *m)
     m->n_rows = n_rows;
     m->n_recs = n_recs;
 
+    /* The root's skip filter (starts_at): which pairs begin a term, which
+     * of them need no further look, and which three-byte characters begin
+     * a term. */
+    m->starts = ca_calloc(3 * 65536 / 64, sizeof *m->starts);
+    if (!m->starts)
+        goto oom;
+    uint64_t *pair_any = m->starts, *pair_sure = m->starts + 1024, *chars = m->starts + 2048;
+    for (uint32_t j = 0; j < b.nkids[0]; j++) {
+        uint32_t d1 = b.first[0] + j, b0 = b.label[d1];
+        if (m->out[d1] == d1) { /* a one-byte term: any pair, no skip */
+            for (int c = 0; c < 4; c++)
+                pair_any[b0 << 2 | (uint32_t)c] = pair_sure[b0 << 2 | (uint32_t)c] = ~0ULL;
+            continue;
+        }
+        for (uint32_t k = 0; k < b.nkids[d1]; k++) {
+            uint32_t d2 = b.first[d1] + k, b1 = b.label[d2], pair = b0 << 8 | b1;
+            uint64_t bit = 1ULL << (pair & 63);
+            pair_any[pair >> 6] |= bit;
+            if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || m->out[d2] == d2) {
+                pair_sure[pair >> 6] |= bit;
+                continue;
+            }
+            for (uint32_t l = 0; l < b.nkids[d2]; l++) {
+                uint32_t b2 = b.label[b.first[d2] + l];
+                if ((b2 & 0xC0) != 0x80) {
+                    pair_sure[pair >> 6] |= bit;
+                    continue;
+                }
+                uint32_t cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
+                chars[cp >> 6] |= 1ULL << (cp & 63);
+            }
+        }
+    }
+
     /* Fail links, output links and complete rows, in breadth-first order:
      * whatever a state's links depend on is shallower, hence done. */
     b.fail[0] = 0;
@@ -595,6 +736,7 @@ size_t ca_matcher_memory(const ca_matcher *m)
         return 0;
     size_t bytes = sizeof *m + m->cap_trie * sizeof *m->trie + m->cap_pats * sizeof *m->pats;
     bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
+    bytes += m->starts ? 3 * 65536 / 8 : 0;
     bytes += m->n_recs * sizeof *m->recs;
     bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
     bytes += (m->more ? m->n_states : 0) * sizeof *m->more + m->n_ids * sizeof *m->ids;
@@ -810,6 +952,40 @@ static void heap_down(ca_match_scratch *s, size_t i)
     }
 }
 
+/* Whether text[0..len) may hold what pattern pt needs (rx_prefilter_parse);
+ * 0 only when it certainly does not.  \d in UCP mode is any decimal digit:
+ * outside ASCII they are written with the lead bytes C2..DF, E0, E1, EA
+ * (U+0660..U+1C59, U+A620..U+ABF9), EF BC 90..99 (full width) and F0..F4;
+ * any of those, or an invalid byte, counts as a digit maybe. */
+static int rx_prefilter_pass(const rx_pat *pt, const unsigned char *text, size_t len)
+{
+    if (pt->pre == PRE_LITERALS) {
+        for (const char *l = pt->lits; *l; l += strlen(l) + 1)
+            if (memmem(text, len, l, strlen(l)))
+                return 1;
+        return 0;
+    }
+    if (pt->pre != PRE_DIGITS)
+        return 1;
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = text[i];
+        if (c >= '0' && c <= '9') {
+            if (++run >= pt->digits)
+                return 1;
+            continue;
+        }
+        run = 0;
+        if (c < 0xC2 || (c >= 0xE2 && c <= 0xE9) || (c >= 0xEB && c <= 0xEE))
+            continue; /* ASCII, continuation bytes, no digit in U+2000..U+9FFF, U+B000..U+EFFF */
+        if (c == 0xEF && !(i + 2 < len && text[i + 1] == 0xBC && text[i + 2] >= 0x90 &&
+                           text[i + 2] <= 0x99))
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
 /* Starts every pattern on text; the heap holds those with a match. */
 static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                      int valid)
@@ -821,7 +997,7 @@ static void rx_begin(const ca_matcher *m, ca_match_scratch *s, const char *text,
         rx_cursor *c = &s->cur[k];
         c->seg_start = c->off = 0;
         c->seg_end = first;
-        if (rx_seek(m, s, k, text, len))
+        if (rx_prefilter_pass(&m->pats[k], u, len) && rx_seek(m, s, k, text, len))
             s->heap[s->n_heap++] = (uint32_t)k;
     }
     for (size_t i = s->n_heap / 2; i-- > 0;)
@@ -851,6 +1027,32 @@ static inline size_t rx_next_end(const ca_match_scratch *s)
     return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
 }
 
+/* Whether a term can begin at p[0], judged by p[0..n) (n >= 2): 0 only
+ * when no term of one or two bytes is p[0] or p[0..2) and none longer
+ * begins with p[0..3).  The root may then skip p[0] and stay the root:
+ * the true state after p[0] and after p[1] may hold a prefix that begins
+ * at p[0], but no term ends there, and from p[2] on the longest suffix
+ * that is a prefix begins after p[0] — what the root, fed from p[1], finds.
+ *
+ * The filter: pair_any has the first two bytes of every term (every pair
+ * after a one-byte term); pair_sure those pairs where the bitmap of
+ * three-byte characters cannot decide (no lead byte E0..EF, a two-byte
+ * term, a third byte that is no continuation byte); chars has the
+ * characters U+0000..U+FFFF written in three bytes that begin a term. */
+static inline int starts_at(const uint64_t *starts, const unsigned char *p, size_t n)
+{
+    uint32_t pair = (uint32_t)p[0] << 8 | p[1];
+    uint64_t bit = 1ULL << (pair & 63);
+    if (!(starts[pair >> 6] & bit))
+        return 0;
+    if ((starts[1024 + (pair >> 6)] & bit) || n < 3)
+        return 1;
+    if ((p[2] & 0xC0) != 0x80)
+        return 0; /* every term that begins with the pair goes on with one */
+    uint32_t cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+    return (int)(starts[2048 + (cp >> 6)] >> (cp & 63) & 1);
+}
+
 static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
                    ca_match_fn fn, void *ud, int valid)
 {
@@ -869,8 +1071,12 @@ static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, s
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *rows = m->rows;
     const uint64_t *recs = m->recs;
+    const uint64_t *starts = m->starts;
     uint32_t q = T_ROOT;
     for (size_t i = 0; i < len; i++) {
+        if (q == T_ROOT) /* skip what begins no term: see starts_at */
+            while (i + 1 < len && !starts_at(starts, p + i, len - i))
+                i++;
         if (rx_end <= i) {
             if (rx_emit(m, s, text, len, i, fn, ud, &reported))
                 return reported;

@@ -91,8 +91,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+#ifdef CA_WITH_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #define CHUNK ((size_t)256 * 1024)          /* one archive_read_data call */
 #define RATIO_GRACE ((uint64_t)1024 * 1024) /* ratio checked beyond this */
@@ -201,6 +206,9 @@ typedef struct walker {
     int hash_fd;             /* the INPUT's fd while it is read, else -1 */
     int hash_bad;            /* a read for the hash failed */
     int hash_done;           /* hash holds the whole file */
+    /* the zip fast path: the consumer takes deferred entries */
+    int defer;
+    ca_sync_fn sync;
 } walker;
 
 /* Bytes the walk read from the INPUT at offset off: hashed when they
@@ -355,20 +363,27 @@ static void path_pop(walker *w, size_t old)
         w->path[old] = '\0';
 }
 
-/* The callback runs under the caller's locale, not ours. */
+/* Hands e to the callback, which runs under the caller's locale, not ours;
+ * returns what it returned. */
+static ca_status deliver_raw(walker *w, ca_raw_entry *e)
+{
+    if (w->loc)
+        uselocale(w->old_loc);
+    ca_status st = w->fn(w->ud, e);
+    if (w->loc)
+        uselocale(w->loc);
+    if (st == CA_FATAL)
+        w->stop = 1;
+    return st;
+}
+
 static void deliver(walker *w, const unsigned char *data, size_t len, int depth,
                     const char *name)
 {
     static const unsigned char empty[1] = {0};
     uint64_t done = w->top ? w->top_base + (uint64_t)archive_filter_bytes(w->top, -1) : w->bytes_in;
-    ca_raw_entry e = {w->path, name, data ? data : empty, len, depth, done};
-    if (w->loc)
-        uselocale(w->old_loc);
-    ca_status st = w->fn(w->ud, &e);
-    if (w->loc)
-        uselocale(w->loc);
-    if (st == CA_FATAL)
-        w->stop = 1;
+    ca_raw_entry e = {w->path, name, data ? data : empty, len, depth, done, NULL, -1};
+    deliver_raw(w, &e);
 }
 
 /* ---------------------------------------------------------- entry names */
@@ -638,6 +653,287 @@ static int read_entry(walker *w, struct archive *a, ebuf *b, uint64_t *produced,
     return RD_OK;
 }
 
+/* ------------------------------------------------------ the zip fast path */
+
+/*
+ * For a consumer of deferred entries (ca_walk_input_deferred), a zip at
+ * depth 1 is still walked by libarchive — names, types, encryption, header
+ * problems, limits and the order of entries are its — but the data of a
+ * regular entry is not read through libarchive when this walker can find
+ * it itself: the entry's data offset (where libarchive stands after the
+ * header) is looked up in the archive's own central directory, parsed here
+ * from the mapped file.  The entry is then handed over still compressed,
+ * and libarchive skips its data.  Whatever this code is not sure of (zip64,
+ * encryption flags, methods other than stored and deflate, local and
+ * central headers that differ, a stored entry with a data descriptor, an
+ * entry that could hit a limit, an entry that is itself an archive) is read
+ * the usual way.  An entry whose inflation then fails (bad CRC, corrupt or
+ * truncated data, wrong size) makes the walker open the archive again, skip
+ * the headers before that entry, restore its counters, and read the rest of
+ * the archive the usual way, which reports the problem in its own words.
+ */
+
+typedef struct zrec {
+    uint64_t data_off; /* where the entry's data starts, after its local header */
+    uint32_t csize, usize, crc;
+    uint16_t flags, method;
+} zrec;
+
+typedef struct zipidx {
+    const unsigned char *base; /* the whole archive */
+    size_t size;
+    zrec *rec;                 /* sorted by data_off */
+    size_t n;
+} zipidx;
+
+static uint16_t rd16(const unsigned char *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static int cmp_zrec(const void *a, const void *b)
+{
+    const zrec *x = a, *y = b;
+    return x->data_off < y->data_off ? -1 : x->data_off > y->data_off;
+}
+
+/* Parses the central directory of the size bytes at base.  Returns 0 and
+ * fills zi (records of entries whose local header could be read), or -1
+ * when it is not a plain zip this code reads (no end record, zip64, more
+ * than one disk) or on oom. */
+static int zipidx_build(zipidx *zi, const unsigned char *base, size_t size)
+{
+    memset(zi, 0, sizeof *zi);
+    if (!base || size < 22)
+        return -1;
+    size_t lo = size - 22 > 65535 ? size - 22 - 65535 : 0, eocd = SIZE_MAX;
+    for (size_t i = size - 22 + 1; i-- > lo;)
+        if (base[i] == 'P' && base[i + 1] == 'K' && base[i + 2] == 5 && base[i + 3] == 6 &&
+            i + 22 + rd16(base + i + 20) == size) {
+            eocd = i;
+            break;
+        }
+    if (eocd == SIZE_MAX)
+        return -1;
+    const unsigned char *e = base + eocd;
+    uint32_t n = rd16(e + 10), cd_size = rd32(e + 12), cd_off = rd32(e + 16);
+    if (rd16(e + 4) != 0 || rd16(e + 6) != 0 || rd16(e + 8) != n || n == 0xFFFF ||
+        cd_size == 0xFFFFFFFF || cd_off == 0xFFFFFFFF || (uint64_t)cd_off + cd_size != eocd)
+        return -1;
+    zi->rec = ca_malloc((n ? n : 1) * sizeof *zi->rec);
+    if (!zi->rec)
+        return -1;
+    size_t p = cd_off;
+    for (uint32_t k = 0; k < n; k++) {
+        if (p + 46 > eocd || rd32(base + p) != 0x02014b50)
+            break;
+        const unsigned char *c = base + p;
+        size_t next = p + 46 + rd16(c + 28) + rd16(c + 30) + rd16(c + 32);
+        uint32_t lho = rd32(c + 42);
+        p = next;
+        if (lho == 0xFFFFFFFF || (uint64_t)lho + 30 > cd_off || rd32(base + lho) != 0x04034b50)
+            continue;
+        const unsigned char *l = base + lho;
+        zrec r = {(uint64_t)lho + 30 + rd16(l + 26) + rd16(l + 28), rd32(c + 20), rd32(c + 24),
+                  rd32(c + 16), rd16(c + 8), rd16(c + 10)};
+        /* the local header must say the same, or 0 where a data
+         * descriptor follows */
+        int dd = (r.flags & 8) != 0;
+        if (rd16(l + 6) != r.flags || rd16(l + 8) != r.method ||
+            (rd32(l + 14) != r.crc && !(dd && rd32(l + 14) == 0)) ||
+            (rd32(l + 18) != r.csize && !(dd && rd32(l + 18) == 0)) ||
+            (rd32(l + 22) != r.usize && !(dd && rd32(l + 22) == 0)) ||
+            r.csize == 0xFFFFFFFF || r.usize == 0xFFFFFFFF || r.data_off + r.csize > cd_off)
+            continue;
+        zi->rec[zi->n++] = r;
+    }
+    qsort(zi->rec, zi->n, sizeof *zi->rec, cmp_zrec);
+    zi->base = base;
+    zi->size = size;
+    return 0;
+}
+
+static void zipidx_free(zipidx *zi)
+{
+    ca_free(zi->rec);
+    memset(zi, 0, sizeof *zi);
+}
+
+static const zrec *zipidx_find(const zipidx *zi, uint64_t data_off)
+{
+    size_t lo = 0, hi = zi->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (zi->rec[mid].data_off < data_off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < zi->n && zi->rec[lo].data_off == data_off &&
+        (lo + 1 == zi->n || zi->rec[lo + 1].data_off != data_off))
+        return &zi->rec[lo];
+    return NULL; /* absent, or two records at one offset */
+}
+
+/* A data descriptor after a deflated entry says what the central directory
+ * says (with or without its signature, read as libarchive reads it). */
+static int descriptor_ok(const zipidx *zi, const zrec *r)
+{
+    uint64_t at = r->data_off + r->csize;
+    if (at + 16 > zi->size)
+        return 0;
+    const unsigned char *d = zi->base + at;
+    if (rd32(d) == 0x08074b50)
+        d += 4;
+    return rd32(d) == r->crc && rd32(d + 4) == r->csize && rd32(d + 8) == r->usize;
+}
+
+/* The first n bytes the entry inflates to (n <= its size); 0 or -1. */
+static int inflate_prefix(const ca_deferred *d, unsigned char *out, size_t n)
+{
+    if (d->method == 0) {
+        memcpy(out, d->cdata, n);
+        return 0;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK)
+        return -1;
+    z.next_in = (Bytef *)(uintptr_t)d->cdata;
+    z.avail_in = (uInt)d->csize;
+    z.next_out = out;
+    z.avail_out = (uInt)n;
+    int r = Z_OK;
+    while (z.avail_out > 0 && r == Z_OK)
+        r = inflate(&z, Z_SYNC_FLUSH);
+    inflateEnd(&z);
+    return z.avail_out == 0 && (r == Z_OK || r == Z_STREAM_END || r == Z_BUF_ERROR) ? 0 : -1;
+}
+
+int ca_deferred_inflate(const ca_deferred *d, unsigned char *out)
+{
+    if (!d || !out)
+        return -1;
+    if (d->method == 0) {
+        if (d->csize != d->usize)
+            return -1;
+        memcpy(out, d->cdata, d->usize);
+    } else if (d->method == 8) {
+#ifdef CA_WITH_LIBDEFLATE
+        struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();
+        if (!z)
+            return -1;
+        size_t in_used = 0, out_got = 0;
+        enum libdeflate_result r = libdeflate_deflate_decompress_ex(
+            z, d->cdata, d->csize, out, d->usize, &in_used, &out_got);
+        libdeflate_free_decompressor(z);
+        if (r != LIBDEFLATE_SUCCESS || in_used != d->csize || out_got != d->usize)
+            return -1;
+#else
+        z_stream z;
+        memset(&z, 0, sizeof z);
+        if (inflateInit2(&z, -15) != Z_OK)
+            return -1;
+        z.next_in = (Bytef *)(uintptr_t)d->cdata;
+        z.avail_in = (uInt)d->csize;
+        z.next_out = out;
+        z.avail_out = (uInt)d->usize;
+        int r = inflate(&z, Z_FINISH);
+        int ok = r == Z_STREAM_END && z.avail_in == 0 && z.avail_out == 0;
+        inflateEnd(&z);
+        if (!ok)
+            return -1;
+#endif
+    } else {
+        return -1;
+    }
+    out[d->usize] = '\0';
+#ifdef CA_WITH_LIBDEFLATE
+    uint32_t crc = libdeflate_crc32(0, out, d->usize);
+#else
+    uint32_t crc = (uint32_t)crc32_z(0, out, d->usize);
+#endif
+    return crc == d->crc ? 0 : -1;
+}
+
+/* Where the walk of an archive stood before a deferred entry: what a
+ * replay from that entry restores. */
+typedef struct defer_mark {
+    uint64_t count;    /* headers read, that of the entry included */
+    uint64_t produced; /* bytes decompressed from the archive before it */
+    uint64_t total;    /* w->total before it */
+    int warned;
+} defer_mark;
+
+typedef struct defer_log {
+    defer_mark *m;
+    size_t n, cap;
+} defer_log;
+
+/* How an entry was handled by try_defer. */
+enum { DF_NO, DF_DONE, DF_FAILED, DF_OOM };
+
+/* Hands the current entry over still compressed when that is sure to give
+ * what read_entry would; DF_NO: read it the usual way. */
+static int try_defer(walker *w, struct archive *a, struct archive_entry *e, const zipidx *zi,
+                     defer_log *log, uint64_t count, uint64_t *produced, uint64_t csize,
+                     int depth, const char *name)
+{
+    const ca_limits *lim = w->lim;
+    la_int64_t off = archive_filter_bytes(a, 0);
+    const zrec *r = off >= 0 ? zipidx_find(zi, (uint64_t)off) : NULL;
+    if (!r || (r->flags & 0x41) || (r->method != 0 && r->method != 8) ||
+        (r->method == 0 && ((r->flags & 8) || r->csize != r->usize)) ||
+        (r->method == 8 && (r->flags & 8) && !descriptor_ok(zi, r)) ||
+        !archive_entry_size_is_set(e) || archive_entry_size(e) != (la_int64_t)r->usize)
+        return DF_NO;
+    /* a limit that could be hit inside the entry: read_entry says it */
+    uint64_t after = *produced + r->usize;
+    if (r->usize > lim->max_entry_size ||
+        (after > RATIO_GRACE && ratio_exceeded(after, csize, lim->max_ratio)) ||
+        w->total + r->usize > lim->max_total_size)
+        return DF_NO;
+    ca_deferred d = {zi->base + r->data_off, r->csize, r->usize, r->crc, r->method};
+    unsigned char head[SNIFF];
+    size_t hn = r->usize < SNIFF ? r->usize : SNIFF;
+    if (inflate_prefix(&d, head, hn) != 0 || ca_is_archive(head, hn))
+        return DF_NO; /* nested archives take the usual way */
+    if (log->n == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 64;
+        defer_mark *nm = ca_realloc(log->m, cap * sizeof *nm);
+        if (!nm)
+            return DF_OOM;
+        log->m = nm;
+        log->cap = cap;
+    }
+    log->m[log->n] = (defer_mark){count, *produced, w->total, w->warned};
+    long idx = (long)log->n++;
+    *produced = after;
+    w->total += r->usize;
+    uint64_t end = r->data_off + r->csize;
+    uint64_t done = w->bytes_in;
+    if (w->top) {
+        uint64_t read = (uint64_t)archive_filter_bytes(w->top, -1);
+        done = w->top_base + (read > end ? read : end);
+    }
+    ca_raw_entry re = {w->path, name, NULL, r->usize, depth, done, &d, idx};
+    return deliver_raw(w, &re) == CA_FAILED ? DF_FAILED : DF_DONE;
+}
+
+/* How to open an archive again for a replay. */
+typedef struct zsrc {
+    int fd;                    /* >= 0: the archive file (read from 0) */
+    const unsigned char *data; /* the whole archive, mapped or in memory */
+    size_t len;
+    int compressed;
+    int hashing;               /* fd is the INPUT being hashed */
+} zsrc;
+
 /* Opens an archive from fd (if >= 0) or from memory; NULL after a report. */
 static struct archive *open_archive(walker *w, int fd, const unsigned char *data,
                                     size_t len, int compressed, hreader *hr)
@@ -678,7 +974,7 @@ static struct archive *open_archive(walker *w, int fd, const unsigned char *data
 }
 
 static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize,
-                         const char *arch_name);
+                         const char *arch_name, const zsrc *src);
 
 /* Data of a leaf (depth = where it was found): a nested archive or an entry. */
 static void handle_data(walker *w, const unsigned char *data, size_t len, int depth,
@@ -694,16 +990,58 @@ static void handle_data(walker *w, const unsigned char *data, size_t len, int de
     }
     struct archive *a = open_archive(w, -1, data, len, is_compressed_stream(data, len), NULL);
     if (a)
-        walk_archive(w, a, depth + 1, len, name);
+        walk_archive(w, a, depth + 1, len, name, NULL);
+}
+
+/* Opens the archive of src again for a replay from a deferred entry and
+ * reads the headers before it; NULL after a report.  *hr receives the
+ * hashing reader to free after the archive. */
+static struct archive *reopen(walker *w, const zsrc *src, uint64_t skip, hreader **hr)
+{
+    *hr = NULL;
+    if (src->fd >= 0 && lseek(src->fd, 0, SEEK_SET) != 0) {
+        char eb[128];
+        err(w, "cannot read: %s; file skipped", errstr(errno, eb, sizeof eb));
+        return NULL;
+    }
+    if (src->fd >= 0 && src->hashing) {
+        if (!(*hr = ca_malloc(sizeof **hr))) {
+            err(w, "out of memory; rest of archive skipped");
+            return NULL;
+        }
+        (*hr)->w = w;
+        (*hr)->fd = src->fd;
+        (*hr)->pos = 0;
+    }
+    struct archive *a = open_archive(w, src->fd, src->data, src->len, src->compressed, *hr);
+    for (uint64_t i = 0; a && i < skip; i++) {
+        struct archive_entry *e;
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF || r == ARCHIVE_FATAL) { /* it read them before */
+            err(w, "corrupt or truncated archive: %s; rest of archive skipped", aerr(a));
+            archive_read_free(a);
+            a = NULL;
+        }
+    }
+    return a;
 }
 
 /* Walks the entries of an open archive at depth (1 = top level) and frees
- * it.  csize: its compressed size; arch_name: its own name. */
+ * it.  csize: its compressed size; arch_name: its own name; src (may be
+ * NULL): where the whole archive is, for the zip fast path. */
 static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize,
-                         const char *arch_name)
+                         const char *arch_name, const zsrc *src)
 {
     ebuf b = {NULL, 0, 0};
     uint64_t produced = 0, count = 0;
+    zipidx zi;
+    int have_zi = w->defer && src && depth == 1 && archive_filter_count(a) == 1 &&
+                  zipidx_build(&zi, src->data, src->len) == 0;
+    int fast = have_zi;
+    defer_log log = {NULL, 0, 0};
+    hreader *rhr = NULL;
+    long failed = -1; /* a deferred entry the callback could not inflate */
+again:
     while (!w->stop && !w->over) {
         struct archive_entry *e = NULL;
         int r = archive_read_next_header(a, &e);
@@ -755,25 +1093,70 @@ static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize
         } else {
             if (r == ARCHIVE_WARN)
                 note(w, CA_DIAG_WARN, "archive warning: %s; entry read anyway", aerr(a));
-            switch (read_entry(w, a, &b, &produced, csize)) {
-            case RD_OK:
-                handle_data(w, b.data, b.len, depth, last_component(name));
-                break;
-            case RD_SKIP:
-                break;
-            default:
+            int df = fast && r == ARCHIVE_OK
+                         ? try_defer(w, a, e, &zi, &log, count, &produced, csize, depth,
+                                     last_component(name))
+                         : DF_NO;
+            if (df == DF_FAILED) {
+                failed = (long)log.n - 1;
                 stop = 1;
+            } else if (df == DF_OOM) {
+                err(w, "out of memory; rest of archive skipped");
+                stop = 1;
+            } else if (df == DF_NO) {
+                switch (read_entry(w, a, &b, &produced, csize)) {
+                case RD_OK:
+                    handle_data(w, b.data, b.len, depth, last_component(name));
+                    break;
+                case RD_SKIP:
+                    break;
+                default:
+                    stop = 1;
+                }
+                if (b.cap > KEEP_MAX)
+                    ebuf_free(&b);
             }
-            if (b.cap > KEEP_MAX)
-                ebuf_free(&b);
         }
         path_pop(w, saved);
         ca_free(name);
         if (stop)
             break;
     }
+    if (fast && log.n > 0) {
+        if (failed < 0 && w->sync) {
+            if (w->loc)
+                uselocale(w->old_loc);
+            failed = w->sync(w->ud);
+            if (w->loc)
+                uselocale(w->loc);
+        }
+        if (failed >= 0 && (size_t)failed < log.n) {
+            /* read again, the usual way, from the entry that failed */
+            defer_mark m = log.m[failed];
+            fast = 0;
+            failed = -1;
+            count = m.count - 1;
+            produced = m.produced;
+            w->total = m.total;
+            w->warned = m.warned;
+            w->over = 0;
+            int was_top = w->top == a;
+            archive_read_free(a);
+            ca_free(rhr);
+            a = reopen(w, src, m.count - 1, &rhr);
+            if (was_top)
+                w->top = a;
+            if (a)
+                goto again;
+        }
+    }
+    if (have_zi)
+        zipidx_free(&zi);
+    ca_free(log.m);
     ebuf_free(&b);
-    archive_read_free(a);
+    if (a)
+        archive_read_free(a);
+    ca_free(rhr);
 }
 
 /* --------------------------------------------------------- files, folders */
@@ -898,13 +1281,25 @@ static void walk_file(walker *w, const char *name, int top, int *fatal)
                 hr->fd = fd;
                 hr->pos = 0;
             }
-            struct archive *a = open_archive(w, fd, NULL, 0, is_compressed_stream(prefix, got), hr);
+            int compressed = is_compressed_stream(prefix, got);
+            zsrc src = {fd, NULL, 0, compressed, hr != NULL};
+            void *map = MAP_FAILED;
+            if (w->defer && !compressed && got >= 4 && prefix[0] == 'P' && prefix[1] == 'K' &&
+                st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
+                map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (map != MAP_FAILED) {
+                src.data = map;
+                src.len = (size_t)st.st_size;
+            }
+            struct archive *a = open_archive(w, fd, NULL, 0, compressed, hr);
             if (a) {
                 w->top = a;
                 w->top_base = w->bytes_in - (uint64_t)st.st_size;
-                walk_archive(w, a, 1, (uint64_t)st.st_size, name);
+                walk_archive(w, a, 1, (uint64_t)st.st_size, name, &src);
                 w->top = NULL;
             }
+            if (map != MAP_FAILED)
+                munmap(map, (size_t)st.st_size);
             ca_free(hr); /* walk_archive freed the archive */
         }
         hash_rest(w, fd);
@@ -1070,6 +1465,19 @@ static ca_status walker_done(walker *w, int fatal)
     return w->warned ? CA_WARN : CA_OK;
 }
 
+/* How a walk hands over entries (NULL: all decompressed, no sync). */
+typedef struct walk_opts {
+    int defer;
+    ca_sync_fn sync;
+} walk_opts;
+
+static ca_status walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
+                            ca_entry_fn fn, void *ud, uint64_t *bytes_in, char sha256[65],
+                            uint64_t *hashed, const walk_opts *o);
+static ca_status walk_memory(const char *name, const unsigned char *data, size_t len,
+                             const ca_limits *lim, ca_diag *diag, ca_entry_fn fn, void *ud,
+                             const walk_opts *o);
+
 ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
                         ca_entry_fn fn, void *ud, uint64_t *bytes_in)
 {
@@ -1079,6 +1487,13 @@ ca_status ca_walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
 ca_status ca_walk_input_hash(const char *input, const ca_limits *lim, ca_diag *diag,
                              ca_entry_fn fn, void *ud, uint64_t *bytes_in, char sha256[65],
                              uint64_t *hashed)
+{
+    return walk_input(input, lim, diag, fn, ud, bytes_in, sha256, hashed, NULL);
+}
+
+static ca_status walk_input(const char *input, const ca_limits *lim, ca_diag *diag,
+                            ca_entry_fn fn, void *ud, uint64_t *bytes_in, char sha256[65],
+                            uint64_t *hashed, const walk_opts *o)
 {
     if (sha256)
         sha256[0] = '\0';
@@ -1100,6 +1515,10 @@ ca_status ca_walk_input_hash(const char *input, const ca_limits *lim, ca_diag *d
         for (size_t i = 0; i < w.path_len; i++)
             if (w.path[i] == '/' && i + 1 < w.path_len)
                 slash = w.path + i;
+        if (o) {
+            w.defer = o->defer;
+            w.sync = o->sync;
+        }
         struct sha256_ctx ctx;
         if (sha256) {
             sha256_init(&ctx);
@@ -1121,8 +1540,31 @@ ca_status ca_walk_input_hash(const char *input, const ca_limits *lim, ca_diag *d
     return walker_done(&w, fatal);
 }
 
+ca_status ca_walk_input_deferred(const char *input, const ca_limits *lim, ca_diag *diag,
+                                 ca_entry_fn fn, ca_sync_fn sync, void *ud,
+                                 uint64_t *bytes_in, char sha256[65], uint64_t *hashed)
+{
+    walk_opts o = {1, sync};
+    return walk_input(input, lim, diag, fn, ud, bytes_in, sha256, hashed, &o);
+}
+
 ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len,
                          const ca_limits *lim, ca_diag *diag, ca_entry_fn fn, void *ud)
+{
+    return walk_memory(name, data, len, lim, diag, fn, ud, NULL);
+}
+
+ca_status ca_walk_memory_deferred(const char *name, const unsigned char *data, size_t len,
+                                  const ca_limits *lim, ca_diag *diag, ca_entry_fn fn,
+                                  ca_sync_fn sync, void *ud)
+{
+    walk_opts o = {1, sync};
+    return walk_memory(name, data, len, lim, diag, fn, ud, &o);
+}
+
+static ca_status walk_memory(const char *name, const unsigned char *data, size_t len,
+                             const ca_limits *lim, ca_diag *diag, ca_entry_fn fn, void *ud,
+                             const walk_opts *o)
 {
     if (!name || (!data && len) || !lim || !fn)
         return CA_FATAL;
@@ -1131,6 +1573,10 @@ ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len
     if (walker_init(&w, name, strlen(name), lim, diag, fn, ud) != 0) {
         fatal = 1;
     } else {
+        if (o) {
+            w.defer = o->defer;
+            w.sync = o->sync;
+        }
         const char *base = last_component(name);
         if (!ca_is_archive(data, len)) {
             if (len > lim->max_entry_size)
@@ -1141,9 +1587,11 @@ ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len
         } else if (lim->max_depth < 1) {
             err(&w, "archive nested more than %d levels deep; archive skipped", lim->max_depth);
         } else {
-            struct archive *a = open_archive(&w, -1, data, len, is_compressed_stream(data, len), NULL);
+            int compressed = is_compressed_stream(data, len);
+            zsrc src = {-1, data, len, compressed, 0};
+            struct archive *a = open_archive(&w, -1, data, len, compressed, NULL);
             if (a)
-                walk_archive(&w, a, 1, len, base);
+                walk_archive(&w, a, 1, len, base, &src);
         }
     }
     return walker_done(&w, fatal);

@@ -17,4 +17,10 @@ ca_status ca_walk_memory(const char *name, const unsigned char *data, size_t len
                          const ca_limits *lim, ca_diag *diag, ca_entry_fn fn,
                          void *ud);
 
+/* As ca_walk_memory, handing over deferred entries as ca_walk_input_deferred
+ * does (tests compare both paths). */
+ca_status ca_walk_memory_deferred(const char *name, const unsigned char *data, size_t len,
+                                  const ca_limits *lim, ca_diag *diag, ca_entry_fn fn,
+                                  ca_sync_fn sync, void *ud);
+
 #endif

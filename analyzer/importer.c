@@ -64,6 +64,7 @@ struct ca_import {
     void *progress_ud;
     pthread_mutex_t intern_mu; /* the interner is shared by the parser threads */
     int threads;               /* parser threads (0: parse on the caller's) */
+    int no_defer;              /* zip entries inflated by the walker, not here */
     ca_pool *pool;             /* while an input is read with threads */
     ca_arena **arenas;         /* the parser threads' arenas, kept to the end */
     size_t n_arenas;
@@ -442,8 +443,14 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
 typedef struct job {
     const char *path;      /* interned; NULL: no entry (diagnostics only) */
     char *name;
-    unsigned char *data;   /* freed once parsed */
-    size_t len;
+    unsigned char *data;   /* freed once parsed; the compressed bytes when deferred */
+    size_t len;            /* the entry's (decompressed) size */
+    int deferred;          /* data is still compressed: inflate with def */
+    ca_deferred def;       /* its cdata points into data */
+    long defer_index;
+    const char *dup_path;  /* deferred entry already read: noted when committed */
+    size_t files_before;   /* imp->n_files before its file record */
+    int failed;            /* the inflation failed: nothing of it is kept */
     size_t file_idx;
     uint64_t input_done;
     ca_file_stats fs;
@@ -469,6 +476,11 @@ struct ca_pool {
     size_t bytes;          /* entry bytes in flight */
     int quit;
     int stop;              /* an entry failed fatally: the walk stops */
+    /* a deferred entry failed: it and what follows until the walker's
+     * sync are dropped (the walker reads them again) */
+    int discarding;
+    long failed_index;
+    size_t files_keep;
 };
 
 static void job_free(job *j)
@@ -480,6 +492,23 @@ static void job_free(job *j)
     ca_free(j->ev);
     ca_diag_free(j->diag);
     ca_free(j);
+}
+
+/* Replaces a deferred job's compressed bytes by the entry (NULL when it
+ * failed, or when the entry was already read and only had to be checked). */
+static void inflate_job(job *j)
+{
+    unsigned char *out = ca_malloc(j->def.usize + 1);
+    if (!out)
+        j->oom = 1;
+    else if (ca_deferred_inflate(&j->def, out) != 0)
+        j->failed = 1;
+    if (j->failed || !j->path) {
+        ca_free(out);
+        out = NULL;
+    }
+    ca_free(j->data);
+    j->data = out;
 }
 
 static void *pool_worker(void *arg)
@@ -496,6 +525,8 @@ static void *pool_worker(void *arg)
             break;
         job *j = p->ring[p->next++ % p->cap];
         pthread_mutex_unlock(&p->mu);
+        if (j->deferred)
+            inflate_job(j);
         if (j->data) {
             s->diag = j->diag;
             j->st = parse_entry(s->imp, s, &j->fs, j->name, j->data, j->len);
@@ -520,6 +551,21 @@ static void *pool_worker(void *arg)
 static void commit_job(ca_pool *p, job *j)
 {
     ca_import *imp = p->imp;
+    if (p->discarding) { /* after a failed deferred entry: read again */
+        job_free(j);
+        return;
+    }
+    if (j->failed) { /* keep the walker's problems before it, drop the rest */
+        if (imp->diag)
+            ca_diag_merge(imp->diag, j->diag);
+        p->discarding = 1;
+        p->failed_index = j->defer_index;
+        p->files_keep = j->files_before;
+        job_free(j);
+        return;
+    }
+    if (j->dup_path)
+        ca_diag_add(j->diag, CA_DIAG_NOTE, j->dup_path, 0, "already read; skipped");
     if (j->path)
         imp->files[j->file_idx] = j->fs;
     if (imp->diag)
@@ -575,6 +621,56 @@ static void pool_submit(ca_pool *p, job *j)
     }
 }
 
+/* Fills j for a deferred entry: its compressed bytes, copied, are inflated
+ * by the parser thread (also when the path was already read: whether the
+ * walker would have said "already read" or reported the data depends on
+ * the data).  Sets imp->oom on failure. */
+static void pool_defer(ca_import *imp, job *j, const ca_raw_entry *e, const char *ipath)
+{
+    ca_file_stats *fs = NULL;
+    j->deferred = 1;
+    j->def = *e->deferred;
+    j->defer_index = e->defer_index;
+    j->len = e->len;
+    if (!(j->data = ca_malloc(j->def.csize ? j->def.csize : 1))) {
+        imp->oom = 1;
+        return;
+    }
+    memcpy(j->data, j->def.cdata, j->def.csize);
+    j->def.cdata = j->data;
+    if (stats_of(imp, ipath)) {
+        j->dup_path = ipath;
+    } else if (!(fs = new_file(imp, ipath)) || !(j->name = ca_strdup(e->name))) {
+        imp->oom = 1;
+    } else {
+        j->path = ipath;
+        j->file_idx = (size_t)(fs - imp->files);
+        j->fs = *fs;
+    }
+}
+
+/* The walker's sync (ca_sync_fn): commits every job; after a failed
+ * deferred entry, forgets the file records and the walker's problems that
+ * came after it. */
+static long pool_sync(void *ud)
+{
+    ca_import *imp = ud;
+    ca_pool *p = imp->pool;
+    pool_reap(p, 1);
+    if (!p->discarding)
+        return -1;
+    p->discarding = 0;
+    imp->n_files = p->files_keep;
+    ca_diag *junk = ca_diag_new(ca_diag_max_per_file(imp->diag));
+    if (!junk) {
+        imp->oom = 1;
+        return -1;
+    }
+    ca_diag_merge(junk, p->walk_diag);
+    ca_diag_free(junk);
+    return p->failed_index;
+}
+
 static ca_status pool_entry(void *ud, const ca_raw_entry *e)
 {
     ca_import *imp = ud;
@@ -589,9 +685,12 @@ static ca_status pool_entry(void *ud, const ca_raw_entry *e)
     }
     ca_diag_merge(j->diag, p->walk_diag);
     j->input_done = e->input_done;
+    j->files_before = imp->n_files;
     const char *ipath = intern_locked(imp, e->path, strlen(e->path));
     ca_file_stats *fs = NULL;
-    if (!ipath) {
+    if (ipath && e->deferred) {
+        pool_defer(imp, j, e, ipath);
+    } else if (!ipath) {
         imp->oom = 1;
     } else if (stats_of(imp, ipath)) { /* named twice (a folder and a file in it) */
         ca_diag_add(j->diag, CA_DIAG_NOTE, e->path, 0, "already read; skipped");
@@ -675,6 +774,11 @@ static void pool_free(ca_pool *p)
     ca_free(p);
 }
 
+void ca_import_set_zip_fast(ca_import *imp, int on)
+{
+    imp->no_defer = !on;
+}
+
 void ca_import_set_threads(ca_import *imp, int n)
 {
     imp->threads = n > 1 ? (n < POOL_MAX ? n : POOL_MAX) : 0;
@@ -683,7 +787,22 @@ void ca_import_set_threads(ca_import *imp, int n)
 static ca_status on_entry(void *ud, const ca_raw_entry *e)
 {
     ca_import *imp = ud;
-    ca_status st = import_entry(imp, e->path, e->name, e->data, e->len);
+    ca_status st;
+    if (e->deferred) {
+        unsigned char *buf = ca_malloc(e->len + 1);
+        if (!buf) {
+            imp->oom = 1;
+            return CA_FATAL;
+        }
+        if (ca_deferred_inflate(e->deferred, buf) != 0) {
+            ca_free(buf);
+            return CA_FAILED; /* the walker reads it again and says why */
+        }
+        st = import_entry(imp, e->path, e->name, buf, e->len);
+        ca_free(buf);
+    } else {
+        st = import_entry(imp, e->path, e->name, e->data, e->len);
+    }
     if (imp->progress)
         imp->progress(imp->progress_ud, e->input_done, imp->n_events);
     return st == CA_FATAL ? CA_FATAL : CA_OK;
@@ -708,8 +827,12 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
     ca_pool *p = imp->threads > 1 ? pool_new(imp) : NULL;
     ca_status st;
     if (p && p->n > 0) {
-        st = ca_walk_input_hash(input, imp->lim, p->walk_diag, pool_entry, imp, &bytes, sha256,
-                                hashed);
+        if (imp->no_defer)
+            st = ca_walk_input_hash(input, imp->lim, p->walk_diag, pool_entry, imp, &bytes,
+                                    sha256, hashed);
+        else
+            st = ca_walk_input_deferred(input, imp->lim, p->walk_diag, pool_entry, pool_sync,
+                                        imp, &bytes, sha256, hashed);
         pool_reap(p, 1);
         if (p->stop)
             st = CA_FATAL; /* as the walk would have stopped there */
@@ -717,7 +840,12 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
     } else {
         if (p)
             pool_free(p); /* no thread could start: parse here */
-        st = ca_walk_input_hash(input, imp->lim, imp->diag, on_entry, imp, &bytes, sha256, hashed);
+        if (imp->no_defer)
+            st = ca_walk_input_hash(input, imp->lim, imp->diag, on_entry, imp, &bytes, sha256,
+                                    hashed);
+        else
+            st = ca_walk_input_deferred(input, imp->lim, imp->diag, on_entry, NULL, imp, &bytes,
+                                        sha256, hashed);
     }
     imp->bytes_in += bytes;
     if (imp->oom) {

@@ -53,6 +53,11 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
  * records, diagnostics — is the same for every n. */
 void ca_import_set_threads(ca_import *imp, int n);
 
+/* on (the default): entries of plain zip archives are inflated where they
+ * are parsed, on the parser threads (ca_walk_input_deferred); 0: by the
+ * walker through libarchive.  The result is the same either way. */
+void ca_import_set_zip_fast(ca_import *imp, int on);
+
 /* Calls fn after every entry with the bytes of the current INPUT read so
  * far and the events imported so far (for a progress line). */
 void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_done,

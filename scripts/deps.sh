@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages chataudit needs, if any is missing.
 set -eu
 pkgs="build-essential cmake pkg-config clang libarchive-dev libxml2-dev libpcre2-dev
-      libcsv-dev zlib1g-dev libsqlite3-dev libjson-c-dev libutf8proc-dev nettle-dev
+      libcsv-dev zlib1g-dev libdeflate-dev libsqlite3-dev libjson-c-dev libutf8proc-dev nettle-dev
       libarchive-tools zip unzip xz-utils p7zip-full time python3 chromium"
 missing=""
 for p in $pkgs; do

@@ -19,7 +19,7 @@ elif [ "${1:-}" = "--tsan" ]; then
     dir=build-tsan
     flags="$flags -DCA_SANITIZE=thread"
     export CC=clang
-    only="golden.run-|test_matcher|test_rules|test_forward|import_threads|ledger.two_months"
+    only="golden.run-|test_matcher|test_rules|test_forward|test_zipfast|import_threads|ledger.two_months"
 fi
 cmake -S . -B "$dir" $flags >/dev/null
 cmake --build "$dir" -j "$(nproc)"

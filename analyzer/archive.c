@@ -793,13 +793,11 @@ static int descriptor_ok(const zipidx *zi, const zrec *r)
     return rd32(d) == r->crc && rd32(d + 4) == r->csize && rd32(d + 8) == r->usize;
 }
 
-/* The first n bytes the entry inflates to (n <= its size); 0 or -1. */
-static int inflate_prefix(const ca_deferred *d, unsigned char *out, size_t n)
+/* zlib's raw inflate of the entry's data into out[0..n): all of it (whole:
+ * the stream must end exactly there, every input byte used) or its first
+ * n bytes (n <= its size).  0 or -1. */
+static int zlib_inflate(const ca_deferred *d, unsigned char *out, size_t n, int whole)
 {
-    if (d->method == 0) {
-        memcpy(out, d->cdata, n);
-        return 0;
-    }
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, -15) != Z_OK)
@@ -808,11 +806,27 @@ static int inflate_prefix(const ca_deferred *d, unsigned char *out, size_t n)
     z.avail_in = (uInt)d->csize;
     z.next_out = out;
     z.avail_out = (uInt)n;
-    int r = Z_OK;
-    while (z.avail_out > 0 && r == Z_OK)
-        r = inflate(&z, Z_SYNC_FLUSH);
+    int r = Z_OK, ok;
+    if (whole) {
+        r = inflate(&z, Z_FINISH);
+        ok = r == Z_STREAM_END && z.avail_in == 0 && z.avail_out == 0;
+    } else {
+        while (z.avail_out > 0 && r == Z_OK)
+            r = inflate(&z, Z_SYNC_FLUSH);
+        ok = z.avail_out == 0 && (r == Z_OK || r == Z_STREAM_END || r == Z_BUF_ERROR);
+    }
     inflateEnd(&z);
-    return z.avail_out == 0 && (r == Z_OK || r == Z_STREAM_END || r == Z_BUF_ERROR) ? 0 : -1;
+    return ok ? 0 : -1;
+}
+
+/* The first n bytes the entry inflates to (n <= its size); 0 or -1. */
+static int inflate_prefix(const ca_deferred *d, unsigned char *out, size_t n)
+{
+    if (d->method == 0) {
+        memcpy(out, d->cdata, n);
+        return 0;
+    }
+    return zlib_inflate(d, out, n, 0);
 }
 
 int ca_deferred_inflate(const ca_deferred *d, unsigned char *out)
@@ -835,18 +849,7 @@ int ca_deferred_inflate(const ca_deferred *d, unsigned char *out)
         if (r != LIBDEFLATE_SUCCESS || in_used != d->csize || out_got != d->usize)
             return -1;
 #else
-        z_stream z;
-        memset(&z, 0, sizeof z);
-        if (inflateInit2(&z, -15) != Z_OK)
-            return -1;
-        z.next_in = (Bytef *)(uintptr_t)d->cdata;
-        z.avail_in = (uInt)d->csize;
-        z.next_out = out;
-        z.avail_out = (uInt)d->usize;
-        int r = inflate(&z, Z_FINISH);
-        int ok = r == Z_STREAM_END && z.avail_in == 0 && z.avail_out == 0;
-        inflateEnd(&z);
-        if (!ok)
+        if (zlib_inflate(d, out, d->usize, 1) < 0)
             return -1;
 #endif
     } else {

@@ -6,49 +6,16 @@
 #include "check.h"
 #include "csvrows.h"
 #include "ref/csvrows_libcsv.c"
-
-/* Every record of text as "line:f1|f2|...;" (errors as "line!msg;"), read
- * by the reader (ref 0) or by the libcsv reference (ref 1). */
-static void dump_with(int ref, const char *text, size_t len, size_t max, ca_buf *out)
-{
-    ca_csv *c = ref ? NULL : ca_csv_open(text, len, max);
-    ref_csv *r = ref ? ref_csv_open(text, len, max) : NULL;
-    char **f;
-    size_t *fl, nf;
-    long line;
-    ca_status st;
-    while ((st = ref ? ref_csv_next(r, &f, &fl, &nf, &line) : ca_csv_next(c, &f, &fl, &nf, &line)) !=
-           CA_EOF) {
-        if (st == CA_FATAL) {
-            ca_buf_puts(out, "FATAL;");
-            break;
-        }
-        if (st == CA_FAILED) {
-            ca_buf_printf(out, "%ld!%s;", line, ref ? ref_csv_errmsg(r) : ca_csv_errmsg(c));
-            continue;
-        }
-        ca_buf_printf(out, "%ld:", line);
-        for (size_t i = 0; i < nf; i++) {
-            if (strlen(f[i]) != fl[i])
-                ca_buf_puts(out, "<len mismatch>");
-            ca_buf_put(out, f[i], fl[i]);
-            ca_buf_puts(out, i + 1 < nf ? "|" : ";");
-        }
-    }
-    if (ref)
-        ref_csv_close(r);
-    else
-        ca_csv_close(c);
-}
+#include "ref/csv_dump.h"
 
 static void dump(const char *text, size_t len, size_t max, ca_buf *out)
 {
-    dump_with(0, text, len, max, out);
+    csv_dump(0, text, len, max, out);
 }
 
 static void dump_ref(const char *text, size_t len, size_t max, ca_buf *out)
 {
-    dump_with(1, text, len, max, out);
+    csv_dump(1, text, len, max, out);
 }
 
 /* The reader's records of text, checked against libcsv's. */

@@ -2,7 +2,7 @@
  * csvrows_libcsv.c — the CSV reader as it was before analyzer/csvrows.c
  * wrote out libcsv's state machine: libcsv driven one line at a time.
  * Kept verbatim (names prefixed ref_) as the reference the tests compare
- * the reader with; included by tests/test_csvrows.c.
+ * the reader with; included by tests/test_csvrows.c and tests/fuzz/fuzz_csvrows.c.
  */
 #include <csv.h>
 #include <stdio.h>

@@ -10,18 +10,22 @@
  * (banded edit distance) only with the work messages that share many of
  * its shingles, so the cost stays near-linear in the number of messages.
  *
- * The index is built on the run's threads: the work messages' code points
- * one conversation per task, then the shingle table, split in buckets by
- * the top bits of a shingle's hash, each bucket a small table of its own
- * that one thread fills at a time.  The messages go through once, in
- * chunks: the threads hash a chunk's shingles into (hash, message) pairs
- * by bucket, then each bucket takes its pairs, counting each shingle's
- * messages and noting them while they are few enough to be postings; so
- * the pairs in flight stay bounded whatever the size of the month.  At the
- * end each bucket lays its postings out shingle by shingle.  Messages are
+ * The index is built on the run's threads, a chunk of work conversations
+ * at a time (CHUNK_EVENTS events): their messages' code points, one
+ * conversation per task; then their shingles, CHUNK_PAIRS at a time, hashed
+ * into (hash, message) pairs by bucket (the top bits of the hash); then
+ * each bucket takes its pairs, one thread at a time, in a table of its own
+ * small enough for the cache, counting each shingle's messages and noting
+ * them while they are few enough to be postings.  The chunk's code points
+ * go before the next chunk, so what is held stays bounded whatever the
+ * size of the month.  At the end each bucket lays its postings out shingle
+ * by shingle, and the buckets are packed into one slot array behind an
+ * 8-byte directory entry per bucket and one posting array.  Messages are
  * numbered in conversation and event order, and every posting list is in
  * that order, whatever the number of threads: the findings are the same
- * for every -j.
+ * for every -j.  The search looks every shingle of a message up at once
+ * (prefetching, the lookups being cache misses) and stops as soon as no
+ * candidate can share half of them.
  */
 #include <stdatomic.h>
 #include <string.h>

@@ -4,6 +4,7 @@
  */
 #include <locale.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "convkind.h"
 #include "identity.h"
 #include "importer.h"
+#include "parallel.h"
 #include "timeparse.h"
 
 #define EV_BLOCK 16384 /* events per storage block (~4 MiB) */
@@ -1411,6 +1413,50 @@ done:
     return ret;
 }
 
+/* The finish's work on threads: who everyone is, a range of events per
+ * thread (each with its own memo and arena: the results do not depend on
+ * them), then the quotes, a conversation per task. */
+typedef struct finish_job {
+    ca_import *imp;
+    ca_arena **arenas;       /* per thread, kept by the import */
+    const size_t *conv_at;   /* conversation k is order[conv_at[k] .. conv_at[k + 1]) */
+    size_t n_convs, longest;
+    atomic_size_t next;
+    atomic_int failed;
+} finish_job;
+
+static void identify_range(void *arg, int tid, int threads)
+{
+    finish_job *fj = arg;
+    ca_import *imp = fj->imp;
+    size_t from = imp->n_events * (size_t)tid / (size_t)threads,
+           to = imp->n_events * (size_t)(tid + 1) / (size_t)threads;
+    ca_identity *idn = ca_identity_new(imp->cfg->roster);
+    if (!idn) {
+        atomic_store(&fj->failed, 1);
+        return;
+    }
+    for (size_t i = from; i < to; i++)
+        if (ca_identity_apply(idn, imp->order[i], fj->arenas[tid]) < 0) {
+            atomic_store(&fj->failed, 1);
+            break;
+        }
+    ca_identity_free(idn);
+}
+
+static void link_conversations(void *arg, int tid, int threads)
+{
+    (void)tid;
+    (void)threads;
+    finish_job *fj = arg;
+    /* scratch for link_quotes: as long as the longest conversation (NULL:
+     * no filter, only slower) */
+    uint64_t *sig = fj->longest ? ca_malloc(fj->longest * sizeof *sig) : NULL;
+    for (size_t k; (k = atomic_fetch_add(&fj->next, 1)) < fj->n_convs;)
+        link_quotes(fj->imp, fj->conv_at[k], fj->conv_at[k + 1], sig);
+    ca_free(sig);
+}
+
 ca_status ca_import_finish(ca_import *imp)
 {
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
@@ -1420,30 +1466,42 @@ ca_status ca_import_finish(ca_import *imp)
         imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
     if (sort_by_key(imp->order, imp->n_events) < 0)
         qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
-    /* who everyone is, before de-duplication needs it */
-    ca_identity *idn = ca_identity_new(imp->cfg->roster);
-    if (!idn)
+    /* who everyone is, before de-duplication needs it; on the parser
+     * threads' number of threads, with an arena each that the import keeps */
+    int threads = imp->threads > 1 && imp->n_events >= 10000 ? imp->threads : 1;
+    finish_job fj;
+    memset(&fj, 0, sizeof fj);
+    fj.imp = imp;
+    atomic_init(&fj.next, 0);
+    atomic_init(&fj.failed, 0);
+    ca_arena *arenas[POOL_MAX];
+    fj.arenas = arenas;
+    ca_arena **na = threads > 1 ? ca_realloc(imp->arenas, (imp->n_arenas + (size_t)threads) * sizeof *na)
+                                : NULL;
+    if (threads > 1 && !na)
         return CA_FATAL;
-    for (size_t i = 0; i < imp->n_events; i++)
-        if (ca_identity_apply(idn, imp->order[i], imp->arena) < 0) {
-            ca_identity_free(idn);
+    if (na)
+        imp->arenas = na;
+    for (int k = 0; k < threads; k++) {
+        if (threads == 1) {
+            arenas[k] = imp->arena;
+        } else if (!(arenas[k] = ca_arena_new(1u << 20))) {
             return CA_FATAL;
+        } else {
+            imp->arenas[imp->n_arenas++] = arenas[k];
         }
-    ca_identity_free(idn);
+    }
+    ca_parallel(threads, identify_range, &fj);
+    if (atomic_load(&fj.failed))
+        return CA_FATAL;
     mark_single_source(imp);
     if (mark_duplicates(imp) != CA_OK || mark_content_duplicates(imp) != CA_OK)
         return CA_FATAL;
-    /* scratch for link_quotes: as long as the longest conversation */
-    size_t longest = 0;
-    for (size_t i = 0, start = 0; i <= imp->n_events; i++)
-        if (i == imp->n_events || ca_strcmp0(imp->order[start]->platform, imp->order[i]->platform) != 0 ||
-            ca_strcmp0(imp->order[start]->conv, imp->order[i]->conv) != 0) {
-            if (i - start > longest)
-                longest = i - start;
-            start = i;
-        }
-    uint64_t *sig = longest ? ca_malloc(longest * sizeof *sig) : NULL; /* NULL: no filter */
-    size_t out = 0, conv_start = 0;
+    /* the duplicates out, and where each conversation starts */
+    size_t *conv_at = ca_malloc((imp->n_events + 1) * sizeof *conv_at);
+    if (!conv_at)
+        return CA_FATAL;
+    size_t out = 0, nc = 0;
     for (size_t i = 0; i < imp->n_events; i++) {
         ca_event *e = imp->order[i];
         e->flags &= ~CA_EV_ONE_SRC;
@@ -1454,18 +1512,20 @@ ca_status ca_import_finish(ca_import *imp)
                 fs->duplicates++;
             continue;
         }
-        if (out > conv_start) {
-            const ca_event *first = imp->order[conv_start];
-            if (ca_strcmp0(first->platform, e->platform) != 0 || ca_strcmp0(first->conv, e->conv) != 0) {
-                link_quotes(imp, conv_start, out, sig);
-                conv_start = out;
-            }
-        }
+        if (out == 0 || ca_strcmp0(imp->order[conv_at[nc - 1]]->platform, e->platform) != 0 ||
+            ca_strcmp0(imp->order[conv_at[nc - 1]]->conv, e->conv) != 0)
+            conv_at[nc++] = out;
         imp->order[out++] = e;
     }
-    link_quotes(imp, conv_start, out, sig);
-    ca_free(sig);
+    conv_at[nc] = out;
     imp->n_order = out;
+    fj.conv_at = conv_at;
+    fj.n_convs = nc;
+    for (size_t k = 0; k < nc; k++)
+        if (conv_at[k + 1] - conv_at[k] > fj.longest)
+            fj.longest = conv_at[k + 1] - conv_at[k];
+    ca_parallel(threads, link_conversations, &fj);
+    ca_free(conv_at);
     return CA_OK;
 }
 

@@ -498,6 +498,10 @@ TEST(import_threads_same_result)
         for (int k = 0; k < 200 + i * 37; k++) {
             if (k % 97 == 5) /* a bad row: an error with its line */
                 fprintf(f, "%d,1,文本,0\n", k);
+            else if (k % 13 == 12) /* a quote of an earlier message, linked by its text */
+                fprintf(f, "%d,%d%06d,引用回复,0,wxid_%d,%d@chatroom,\"收到\n\n[引用](2026-11-01 "
+                           "00:00:00)wxid_1:第%d条 消息 @张三\",,2026-11-0%d %02d:%02d:00\n",
+                        k, i + 1, k, k % 7, 1000 + i % 5, k - 5, 1 + k % 9, k % 24, k % 60);
             else
                 fprintf(f, "%d,%d%06d,文本,0,wxid_%d,%d@chatroom,第%d条 消息 @张三,,2026-11-0%d %02d:%02d:00\n",
                         k, i + 1, k, k % 7, 1000 + i % 5, k, 1 + k % 9, k % 24, k % 60);
@@ -518,6 +522,7 @@ TEST(import_threads_same_result)
     CHECK(strstr(one, "already read; skipped") != NULL);
     CHECK(strstr(one, "not a regular file (fifo)") != NULL);
     CHECK(strstr(one, "expected 9 fields") != NULL);
+    CHECK(strstr(one, "\"reply_to\":\"") != NULL); /* quotes linked (on threads too) */
     CHECK(strlen(one) > 500000);
     for (int t = 2; t <= 5; t += 3) {
         char *many = import_dump(inputs, 2, t);

@@ -67,6 +67,8 @@ typedef struct bucket {
     shingle *slots;      /* open addressing by the hash's low bits, at most half full */
     uint32_t mask, used;
     uint32_t *post;
+    uint32_t n_post;     /* its postings, once finished */
+    size_t at_slot, at_post; /* where pack_buckets puts it */
 } bucket;
 
 /* Once built, the buckets' tables are packed one after the other, and the
@@ -382,10 +384,11 @@ static int finish_bucket(bucket *bk, bucket_build *bb)
         off[id] = (uint32_t)total;
         total += bb->cnt[id] <= MAX_POSTINGS ? bb->cnt[id] : 0;
     }
-    if (total && !(bk->post = ca_malloc(total * sizeof *bk->post))) {
+    if (total > UINT32_MAX || (total && !(bk->post = ca_malloc(total * sizeof *bk->post)))) {
         ca_free(off);
         return -1;
     }
+    bk->n_post = (uint32_t)total;
     for (size_t k = 0; k < bb->n_pend; k++) {
         uint32_t id = bb->pend[k][0];
         if (bb->cnt[id] <= MAX_POSTINGS)
@@ -515,51 +518,61 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     return 0;
 }
 
-/* Packs the buckets' tables and posting lists into x->slots and x->post
- * (freeing the buckets' own as it goes).  0 or -1 (oom, or more than 2^32
- * slots or postings). */
-static int pack_buckets(fwd_index *x)
+/* Copies one bucket into the packed arrays at the places pack_buckets gave
+ * it, and frees its own. */
+static void pack_bucket(fwd_index *x, size_t b)
 {
+    bucket *bk = &x->buckets[b];
+    if (!bk->slots) {
+        x->dir[b] = (bucket_dir){0, 0}; /* the empty slot 0 */
+        return;
+    }
+    x->dir[b] = (bucket_dir){(uint32_t)bk->at_slot, bk->mask};
+    for (size_t j = 0; j <= bk->mask; j++) {
+        shingle sh = bk->slots[j];
+        if (sh.hash && sh.n <= MAX_POSTINGS)
+            sh.off += (uint32_t)bk->at_post;
+        x->slots[bk->at_slot + j] = sh;
+    }
+    if (bk->n_post)
+        memcpy(x->post + bk->at_post, bk->post, bk->n_post * sizeof *x->post);
+    ca_free(bk->slots);
+    ca_free(bk->post);
+    *bk = (bucket){NULL, 0, 0, NULL, 0, 0, 0};
+}
+
+static void pack_some_buckets(void *arg, int tid, int threads)
+{
+    (void)tid;
+    (void)threads;
+    build *bd = arg;
+    for (size_t b; (b = atomic_fetch_add(&bd->next, 1)) < N_BUCKETS;)
+        pack_bucket(bd->x, b);
+}
+
+/* Packs the buckets' tables and posting lists into x->slots and x->post
+ * (the buckets' own freed), a bucket per task.  0 or -1 (oom, or more than
+ * 2^32 slots or postings). */
+static int pack_buckets(build *bd, int threads)
+{
+    fwd_index *x = bd->x;
     size_t n_slots = 1, n_post = 0;
     for (size_t b = 0; b < N_BUCKETS; b++) {
-        const bucket *bk = &x->buckets[b];
+        bucket *bk = &x->buckets[b];
         if (!bk->slots)
             continue;
+        bk->at_slot = n_slots;
+        bk->at_post = n_post;
         n_slots += (size_t)bk->mask + 1;
-        for (size_t j = 0; j <= bk->mask; j++)
-            if (bk->slots[j].hash && bk->slots[j].n <= MAX_POSTINGS)
-                n_post += bk->slots[j].n;
+        n_post += bk->n_post;
     }
     if (n_slots > UINT32_MAX || n_post > UINT32_MAX)
         return -1;
     if (!(x->slots = ca_calloc(n_slots, sizeof *x->slots)) ||
         !(x->post = ca_malloc((n_post ? n_post : 1) * sizeof *x->post)))
         return -1;
-    size_t at_slot = 1, at_post = 0;
-    for (size_t b = 0; b < N_BUCKETS; b++) {
-        bucket *bk = &x->buckets[b];
-        if (!bk->slots) {
-            x->dir[b] = (bucket_dir){0, 0}; /* the empty slot 0 */
-            continue;
-        }
-        x->dir[b] = (bucket_dir){(uint32_t)at_slot, bk->mask};
-        size_t bucket_post = 0;
-        for (size_t j = 0; j <= bk->mask; j++) {
-            shingle sh = bk->slots[j];
-            if (sh.hash && sh.n <= MAX_POSTINGS) {
-                sh.off += (uint32_t)at_post;
-                bucket_post += sh.n;
-            }
-            x->slots[at_slot + j] = sh;
-        }
-        if (bucket_post)
-            memcpy(x->post + at_post, bk->post, bucket_post * sizeof *x->post);
-        at_slot += (size_t)bk->mask + 1;
-        at_post += bucket_post;
-        ca_free(bk->slots);
-        ca_free(bk->post);
-        *bk = (bucket){NULL, 0, 0, NULL};
-    }
+    atomic_store(&bd->next, 0);
+    ca_parallel(threads, pack_some_buckets, bd);
     return 0;
 }
 
@@ -601,7 +614,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
     }
     atomic_store(&bd.next, 0);
     ca_parallel(threads, finish_buckets, &bd);
-    if (atomic_load(&bd.failed) || pack_buckets(bd.x) < 0)
+    if (atomic_load(&bd.failed) || pack_buckets(&bd, threads) < 0)
         goto oom;
     build_free(&bd);
     return bd.x;

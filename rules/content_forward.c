@@ -56,20 +56,12 @@ typedef struct work_msg {
 } work_msg;
 
 /* A distinct shingle: n work messages hold it (counted up to
- * MAX_POSTINGS + 1); when n <= MAX_POSTINGS, their numbers are the
- * bucket's post[off .. off + n), ascending. */
+ * MAX_POSTINGS + 1); when n <= MAX_POSTINGS, their numbers are
+ * post[off .. off + n), ascending. */
 typedef struct shingle {
     uint64_t hash;       /* 0: an empty slot */
     uint32_t n, off;     /* while building: off is the shingle's number in its bucket */
 } shingle;
-
-typedef struct bucket {
-    shingle *slots;      /* open addressing by the hash's low bits, at most half full */
-    uint32_t mask, used;
-    uint32_t *post;
-    uint32_t n_post;     /* its postings, once finished */
-    size_t at_slot, at_post; /* where pack_buckets puts it */
-} bucket;
 
 /* Once built, the buckets' tables are packed one after the other, and the
  * posting lists too, so that a lookup reads an 8-byte directory entry and
@@ -82,7 +74,6 @@ typedef struct bucket_dir {
 typedef struct fwd_index {
     work_msg *msgs;
     size_t n_msgs, cap_msgs;
-    bucket buckets[N_BUCKETS]; /* while building */
     shingle *slots;
     uint32_t *post;
     bucket_dir dir[N_BUCKETS];
@@ -129,14 +120,24 @@ static void release(void *shared)
     ca_free(x->msgs);
     ca_free(x->slots);
     ca_free(x->post);
-    for (size_t b = 0; b < N_BUCKETS; b++) {
-        ca_free(x->buckets[b].slots);
-        ca_free(x->buckets[b].post);
-    }
     ca_free(x);
 }
 
 /* ------------------------------------------------------------ the build */
+
+/* The code points of the UTF-8 text t[0..len) into *buf (grown as needed,
+ * capacity *cap); their number, or (size_t)-1 on oom. */
+static size_t code_points(const char *t, size_t len, uint32_t **buf, size_t *cap)
+{
+    uint32_t *b = ca_grow(*buf, cap, len + 1, sizeof *b, 64);
+    if (!b)
+        return (size_t)-1;
+    *buf = b;
+    size_t n = 0;
+    for (const char *p = t, *end = t + len; p < end;)
+        b[n++] = ca_utf8_next(&p, end);
+    return n;
+}
 
 typedef struct conv_msgs {
     work_msg *m;
@@ -153,6 +154,31 @@ typedef struct pair_vec {
     size_t n, cap;
 } pair_vec;
 
+/* What a shingle number of a bucket (the order in which its shingles first
+ * appear) has while the bucket is built: the last message counted, and
+ * how many (up to MAX_POSTINGS + 1). */
+typedef struct tally {
+    uint32_t last, n;
+} tally;
+
+/* A bucket while it is built: its table (open addressing by the hash's
+ * low bits, at most half full; a slot's off is the shingle's number), the
+ * tally of each shingle, and the postings noted so far — (number, message)
+ * while the shingle has at most MAX_POSTINGS + 1 messages, in message
+ * order; once finished, its posting lists laid out and where pack_buckets
+ * puts it. */
+typedef struct bucket {
+    shingle *slots;
+    uint32_t mask, used;
+    tally *tally;
+    size_t cap_tally;
+    uint32_t (*pend)[2];
+    size_t n_pend, cap_pend;
+    uint32_t *post;
+    uint32_t n_post;
+    size_t at_slot, at_post;
+} bucket;
+
 typedef struct build {
     fwd_index *x;
     const ca_conv *convs;
@@ -164,17 +190,37 @@ typedef struct build {
     size_t from[65];       /* thread t hashes the chunk's messages [from[t], from[t + 1]) */
     pair_vec *vec;         /* [thread][bucket]: the chunk's pairs, in message order */
     size_t n_vec;
-    struct bucket_build *bb; /* [bucket] */
+    bucket *buckets;       /* [N_BUCKETS] */
     ca_arena *arenas[64];  /* the messages' code points, one arena per thread */
+    int (*each)(struct build *bd, size_t b, int threads); /* what for_each_bucket runs */
 } build;
+
+static void each_bucket_task(void *arg, int tid, int threads)
+{
+    (void)tid;
+    build *bd = arg;
+    for (size_t b; !atomic_load(&bd->failed) && (b = atomic_fetch_add(&bd->next, 1)) < N_BUCKETS;)
+        if (bd->each(bd, b, threads) < 0)
+            atomic_store(&bd->failed, 1);
+}
+
+/* Runs each for every bucket on threads threads, a bucket per task, until
+ * one fails.  0 or -1. */
+static int for_each_bucket(build *bd, int threads, int (*each)(build *, size_t, int))
+{
+    bd->each = each;
+    atomic_store(&bd->next, 0);
+    ca_parallel(threads, each_bucket_task, bd);
+    return atomic_load(&bd->failed) ? -1 : 0;
+}
 
 static int is_work(const ca_conv *c)
 {
     return c->reg && strcmp(c->reg->category, "work") == 0 && !c->private_chat;
 }
 
-/* Phase 1, a work conversation per task: the normalized code points of
- * every text message of at least MIN_CHARS characters. */
+/* A work conversation per task: the normalized code points of every text
+ * message of at least MIN_CHARS characters. */
 static void collect_messages(void *arg, int tid, int threads)
 {
     (void)threads;
@@ -183,10 +229,7 @@ static void collect_messages(void *arg, int tid, int threads)
     ca_norm_init(&nm);
     uint32_t *tmp = NULL;
     size_t tmp_cap = 0;
-    for (;;) {
-        size_t c = atomic_fetch_add(&bd->next, 1);
-        if (c >= bd->conv_hi || atomic_load(&bd->failed))
-            break;
+    for (size_t c; !atomic_load(&bd->failed) && (c = atomic_fetch_add(&bd->next, 1)) < bd->conv_hi;) {
         const ca_conv *cv = &bd->convs[c];
         if (!is_work(cv))
             continue;
@@ -198,27 +241,19 @@ static void collect_messages(void *arg, int tid, int threads)
                 continue;
             if (ca_normalize(e->text, strlen(e->text), CA_NORM_STRIP, &nm) < 0)
                 goto oom;
-            if (nm.len + 1 > tmp_cap) {
-                ca_free(tmp);
-                tmp_cap = nm.len + 64;
-                if (!(tmp = ca_malloc(tmp_cap * sizeof *tmp)))
-                    goto oom;
-            }
-            size_t n = 0;
-            for (const char *p = nm.text, *end = nm.text + nm.len; p < end;)
-                tmp[n++] = ca_utf8_next(&p, end);
+            size_t n = code_points(nm.text, nm.len, &tmp, &tmp_cap);
+            if (n == (size_t)-1)
+                goto oom;
             if (n < MIN_CHARS || n > UINT32_MAX)
                 continue;
             ca_arena **ar = &bd->arenas[tid];
             if (!*ar && !(*ar = ca_arena_new(1u << 20)))
                 goto oom;
             uint32_t *cp = ca_arena_alloc(*ar, n * sizeof *cp);
-            if (!cp)
-                goto oom;
-            memcpy(cp, tmp, n * sizeof *cp);
-            work_msg *m = ca_grow(pc->m, &pc->cap, pc->n + 1, sizeof *m, 64);
+            work_msg *m = cp ? ca_grow(pc->m, &pc->cap, pc->n + 1, sizeof *m, 64) : NULL;
             if (!m)
                 goto oom;
+            memcpy(cp, tmp, n * sizeof *cp);
             pc->m = m;
             pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, e->time_ms, cv, e};
         }
@@ -232,8 +267,8 @@ oom:
     ca_norm_free(&nm);
 }
 
-/* Phase 2, a range of the chunk's messages per thread: the pairs (shingle
- * hash, message) by bucket, in message order. */
+/* A range of the chunk's messages per thread: the pairs (shingle hash,
+ * message) by bucket, in message order. */
 static void hash_chunk(void *arg, int tid, int threads)
 {
     (void)threads;
@@ -284,96 +319,66 @@ static int grow_bucket(bucket *bk)
     return 0;
 }
 
-/* A bucket's state while it is built, by shingle number (the order in which
- * its shingles first appear): the last message counted, how many, and the
- * postings noted so far — (number, message) while the shingle has at most
- * MAX_POSTINGS + 1 messages, in message order. */
-typedef struct bucket_build {
-    uint32_t *last, *cnt;
-    size_t cap;
-    uint32_t (*pend)[2];
-    size_t n_pend, cap_pend;
-} bucket_build;
-
-static int note_posting(bucket_build *bb, uint32_t id, uint32_t msg)
+static int note_posting(bucket *bk, uint32_t id, uint32_t msg)
 {
-    uint32_t(*p)[2] = ca_grow(bb->pend, &bb->cap_pend, bb->n_pend + 1, sizeof *p, 64);
+    uint32_t(*p)[2] = ca_grow(bk->pend, &bk->cap_pend, bk->n_pend + 1, sizeof *p, 64);
     if (!p)
         return -1;
-    bb->pend = p;
-    bb->pend[bb->n_pend][0] = id;
-    bb->pend[bb->n_pend++][1] = msg;
+    bk->pend = p;
+    bk->pend[bk->n_pend][0] = id;
+    bk->pend[bk->n_pend++][1] = msg;
     return 0;
 }
 
-/* A bucket takes the chunk's pairs of every thread (in thread order, so in
+/* Message msg holds shingle hash (pairs come in message order): counted
+ * once per message, noted while the shingle may still be informative.
+ * 0 or -1 (oom). */
+static int count_pair(bucket *bk, uint64_t hash, uint32_t msg)
+{
+    if ((!bk->slots || ((size_t)bk->used + 1) * 2 > (size_t)bk->mask + 1) && grow_bucket(bk) < 0)
+        return -1;
+    shingle *s = slot(bk->slots, bk->mask, hash);
+    if (!s->hash) { /* a new shingle: number bk->used */
+        tally *t = ca_grow(bk->tally, &bk->cap_tally, (size_t)bk->used + 1, sizeof *t, 64);
+        if (!t)
+            return -1;
+        bk->tally = t;
+        *s = (shingle){hash, 0, bk->used};
+        t[bk->used] = (tally){msg, 1};
+        return note_posting(bk, bk->used++, msg);
+    }
+    tally *t = &bk->tally[s->off];
+    if (t->last == msg || t->n > MAX_POSTINGS) /* counted; or past the cap, where the number says enough */
+        return 0;
+    t->last = msg;
+    t->n++;
+    return note_posting(bk, s->off, msg);
+}
+
+/* Bucket b takes the chunk's pairs of every thread (in thread order, so in
  * message order).  0 or -1 (oom). */
 static int sweep_bucket(build *bd, size_t b, int threads)
 {
-    bucket *bk = &bd->x->buckets[b];
-    bucket_build *bb = &bd->bb[b];
+    bucket *bk = &bd->buckets[b];
     for (int t = 0; t < threads; t++) {
         const pair_vec *v = &bd->vec[(size_t)t * N_BUCKETS + b];
         for (size_t k = 0; k < v->n; k++) {
-            const pair *pr = &v->p[k];
             if (k + 8 < v->n && bk->slots) /* the slot a few pairs on, from memory meanwhile */
                 __builtin_prefetch(&bk->slots[(uint32_t)v->p[k + 8].hash & bk->mask]);
-            if ((!bk->slots || ((size_t)bk->used + 1) * 2 > (size_t)bk->mask + 1) &&
-                grow_bucket(bk) < 0)
+            if (count_pair(bk, v->p[k].hash, v->p[k].msg) < 0)
                 return -1;
-            shingle *s = slot(bk->slots, bk->mask, pr->hash);
-            if (!s->hash) {
-                if (bk->used == bb->cap) { /* two arrays of one capacity */
-                    size_t cap_last = bb->cap, cap_cnt = bb->cap;
-                    uint32_t *l = ca_grow(bb->last, &cap_last, bb->cap + 1, sizeof *l, 64);
-                    if (l)
-                        bb->last = l;
-                    uint32_t *c = l ? ca_grow(bb->cnt, &cap_cnt, bb->cap + 1, sizeof *c, 64) : NULL;
-                    if (!c)
-                        return -1;
-                    bb->cnt = c;
-                    bb->cap = cap_cnt;
-                }
-                *s = (shingle){pr->hash, 0, bk->used};
-                bb->last[bk->used] = pr->msg;
-                bb->cnt[bk->used] = 1;
-                if (note_posting(bb, bk->used++, pr->msg) < 0)
-                    return -1;
-            } else if (bb->last[s->off] != pr->msg) {
-                uint32_t id = s->off;
-                bb->last[id] = pr->msg;
-                if (bb->cnt[id] > MAX_POSTINGS)
-                    continue; /* past the cap the number says enough */
-                bb->cnt[id]++;
-                if (note_posting(bb, id, pr->msg) < 0)
-                    return -1;
-            }
         }
     }
     return 0;
 }
 
-/* A bucket per task, over the chunk's pairs. */
-static void sweep_buckets(void *arg, int tid, int threads)
-{
-    (void)tid;
-    build *bd = arg;
-    for (;;) {
-        size_t b = atomic_fetch_add(&bd->next, 1);
-        if (b >= N_BUCKETS || atomic_load(&bd->failed))
-            break;
-        if (sweep_bucket(bd, b, threads) < 0) {
-            atomic_store(&bd->failed, 1);
-            break;
-        }
-    }
-}
-
-/* The end of a bucket: each informative shingle's postings one after the
+/* The end of bucket b: each informative shingle's postings one after the
  * other, in the order of the shingles' numbers, each in message order;
  * the table's entries get their count and offset.  0 or -1 (oom). */
-static int finish_bucket(bucket *bk, bucket_build *bb)
+static int finish_bucket(build *bd, size_t b, int threads)
 {
+    (void)threads;
+    bucket *bk = &bd->buckets[b];
     if (!bk->used)
         return 0;
     uint32_t *off = ca_malloc(bk->used * sizeof *off);
@@ -382,49 +387,34 @@ static int finish_bucket(bucket *bk, bucket_build *bb)
     size_t total = 0;
     for (uint32_t id = 0; id < bk->used; id++) {
         off[id] = (uint32_t)total;
-        total += bb->cnt[id] <= MAX_POSTINGS ? bb->cnt[id] : 0;
+        total += bk->tally[id].n <= MAX_POSTINGS ? bk->tally[id].n : 0;
     }
     if (total > UINT32_MAX || (total && !(bk->post = ca_malloc(total * sizeof *bk->post)))) {
         ca_free(off);
         return -1;
     }
     bk->n_post = (uint32_t)total;
-    for (size_t k = 0; k < bb->n_pend; k++) {
-        uint32_t id = bb->pend[k][0];
-        if (bb->cnt[id] <= MAX_POSTINGS)
-            bk->post[off[id]++] = bb->pend[k][1];
+    for (size_t k = 0; k < bk->n_pend; k++) {
+        uint32_t id = bk->pend[k][0];
+        if (bk->tally[id].n <= MAX_POSTINGS)
+            bk->post[off[id]++] = bk->pend[k][1];
     }
     for (size_t j = 0; j <= bk->mask; j++) {
         shingle *s = &bk->slots[j];
         if (!s->hash)
             continue;
-        uint32_t id = s->off, n = bb->cnt[id];
+        uint32_t n = bk->tally[s->off].n;
+        s->off = off[s->off] - (n <= MAX_POSTINGS ? n : 0);
         s->n = n;
-        s->off = off[id] - (n <= MAX_POSTINGS ? n : 0);
     }
     ca_free(off);
     /* what the build kept goes now, not with the rest at the end */
-    ca_free(bb->last);
-    ca_free(bb->cnt);
-    ca_free(bb->pend);
-    memset(bb, 0, sizeof *bb);
+    ca_free(bk->tally);
+    ca_free(bk->pend);
+    bk->tally = NULL;
+    bk->pend = NULL;
+    bk->cap_tally = bk->n_pend = bk->cap_pend = 0;
     return 0;
-}
-
-static void finish_buckets(void *arg, int tid, int threads)
-{
-    (void)tid;
-    (void)threads;
-    build *bd = arg;
-    for (;;) {
-        size_t b = atomic_fetch_add(&bd->next, 1);
-        if (b >= N_BUCKETS || atomic_load(&bd->failed))
-            break;
-        if (finish_bucket(&bd->x->buckets[b], &bd->bb[b]) < 0) {
-            atomic_store(&bd->failed, 1);
-            break;
-        }
-    }
 }
 
 /* The sweep over messages [lo, hi), a chunk of about CHUNK_PAIRS shingles
@@ -447,11 +437,7 @@ static int sweep_messages(build *bd, int threads, size_t lo, size_t hi)
         while (t <= (size_t)threads)
             bd->from[t++] = c1;
         ca_parallel(threads, hash_chunk, bd);
-        if (atomic_load(&bd->failed))
-            return -1;
-        atomic_store(&bd->next, 0);
-        ca_parallel(threads, sweep_buckets, bd);
-        if (atomic_load(&bd->failed))
+        if (atomic_load(&bd->failed) || for_each_bucket(bd, threads, sweep_bucket) < 0)
             return -1;
         c0 = c1;
     }
@@ -474,12 +460,13 @@ static void drop_code_points(build *bd, size_t from)
 static void build_free(build *bd)
 {
     drop_code_points(bd, 0);
-    for (size_t b = 0; bd->bb && b < N_BUCKETS; b++) {
-        ca_free(bd->bb[b].last);
-        ca_free(bd->bb[b].cnt);
-        ca_free(bd->bb[b].pend);
+    for (size_t b = 0; bd->buckets && b < N_BUCKETS; b++) {
+        ca_free(bd->buckets[b].slots);
+        ca_free(bd->buckets[b].tally);
+        ca_free(bd->buckets[b].pend);
+        ca_free(bd->buckets[b].post);
     }
-    ca_free(bd->bb);
+    ca_free(bd->buckets);
     for (size_t k = 0; bd->vec && k < bd->n_vec; k++)
         ca_free(bd->vec[k].p);
     ca_free(bd->vec);
@@ -498,16 +485,10 @@ static int number_messages(build *bd, size_t lo, size_t hi)
         add += bd->per_conv[c].n;
     if (add > UINT32_MAX - 1 - x->n_msgs) /* beyond what a posting can number */
         return -1;
-    if (x->n_msgs + add > x->cap_msgs) {
-        size_t cap = x->cap_msgs ? x->cap_msgs : 1024;
-        while (cap < x->n_msgs + add)
-            cap *= 2;
-        work_msg *m = ca_realloc(x->msgs, cap * sizeof *m);
-        if (!m)
-            return -1;
-        x->msgs = m;
-        x->cap_msgs = cap;
-    }
+    work_msg *m = ca_grow(x->msgs, &x->cap_msgs, x->n_msgs + add, sizeof *m, 1024);
+    if (!m)
+        return -1;
+    x->msgs = m;
     for (size_t c = lo; c < hi; c++) {
         if (bd->per_conv[c].n)
             memcpy(x->msgs + x->n_msgs, bd->per_conv[c].m, bd->per_conv[c].n * sizeof *x->msgs);
@@ -518,14 +499,16 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     return 0;
 }
 
-/* Copies one bucket into the packed arrays at the places pack_buckets gave
+/* Copies bucket b into the packed arrays at the places pack_buckets gave
  * it, and frees its own. */
-static void pack_bucket(fwd_index *x, size_t b)
+static int pack_bucket(build *bd, size_t b, int threads)
 {
-    bucket *bk = &x->buckets[b];
+    (void)threads;
+    fwd_index *x = bd->x;
+    bucket *bk = &bd->buckets[b];
     if (!bk->slots) {
         x->dir[b] = (bucket_dir){0, 0}; /* the empty slot 0 */
-        return;
+        return 0;
     }
     x->dir[b] = (bucket_dir){(uint32_t)bk->at_slot, bk->mask};
     for (size_t j = 0; j <= bk->mask; j++) {
@@ -538,27 +521,20 @@ static void pack_bucket(fwd_index *x, size_t b)
         memcpy(x->post + bk->at_post, bk->post, bk->n_post * sizeof *x->post);
     ca_free(bk->slots);
     ca_free(bk->post);
-    *bk = (bucket){NULL, 0, 0, NULL, 0, 0, 0};
+    bk->slots = NULL;
+    bk->post = NULL;
+    return 0;
 }
 
-static void pack_some_buckets(void *arg, int tid, int threads)
-{
-    (void)tid;
-    (void)threads;
-    build *bd = arg;
-    for (size_t b; (b = atomic_fetch_add(&bd->next, 1)) < N_BUCKETS;)
-        pack_bucket(bd->x, b);
-}
-
-/* Packs the buckets' tables and posting lists into x->slots and x->post
- * (the buckets' own freed), a bucket per task.  0 or -1 (oom, or more than
- * 2^32 slots or postings). */
+/* Packs the buckets' tables and posting lists into x->slots and x->post,
+ * each bucket at the place a prefix sum of the sizes gives it, a bucket
+ * per task.  0 or -1 (oom, or more than 2^32 slots or postings). */
 static int pack_buckets(build *bd, int threads)
 {
     fwd_index *x = bd->x;
     size_t n_slots = 1, n_post = 0;
     for (size_t b = 0; b < N_BUCKETS; b++) {
-        bucket *bk = &x->buckets[b];
+        bucket *bk = &bd->buckets[b];
         if (!bk->slots)
             continue;
         bk->at_slot = n_slots;
@@ -571,9 +547,7 @@ static int pack_buckets(build *bd, int threads)
     if (!(x->slots = ca_calloc(n_slots, sizeof *x->slots)) ||
         !(x->post = ca_malloc((n_post ? n_post : 1) * sizeof *x->post)))
         return -1;
-    atomic_store(&bd->next, 0);
-    ca_parallel(threads, pack_some_buckets, bd);
-    return 0;
+    return for_each_bucket(bd, threads, pack_bucket);
 }
 
 static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
@@ -587,12 +561,11 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
     bd.n_convs = n;
     atomic_init(&bd.next, 0);
     atomic_init(&bd.failed, 0);
-    if (!(bd.x = ca_calloc(1, sizeof *bd.x)) ||
-        !(bd.per_conv = ca_calloc(n ? n : 1, sizeof *bd.per_conv)))
-        goto oom;
     bd.n_vec = (size_t)threads * N_BUCKETS;
-    if (!(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)) ||
-        !(bd.bb = ca_calloc(N_BUCKETS, sizeof *bd.bb)))
+    if (!(bd.x = ca_calloc(1, sizeof *bd.x)) ||
+        !(bd.per_conv = ca_calloc(n ? n : 1, sizeof *bd.per_conv)) ||
+        !(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)) ||
+        !(bd.buckets = ca_calloc(N_BUCKETS, sizeof *bd.buckets)))
         goto oom;
     /* a few conversations at a time: their code points, then their
      * shingles into the buckets, then the code points go */
@@ -612,9 +585,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
         drop_code_points(&bd, m0);
         c0 = c1;
     }
-    atomic_store(&bd.next, 0);
-    ca_parallel(threads, finish_buckets, &bd);
-    if (atomic_load(&bd.failed) || pack_buckets(&bd, threads) < 0)
+    if (for_each_bucket(&bd, threads, finish_bucket) < 0 || pack_buckets(&bd, threads) < 0)
         goto oom;
     build_free(&bd);
     return bd.x;
@@ -694,19 +665,8 @@ static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *
 {
     if (ca_normalize(w->ev->text, strlen(w->ev->text), CA_NORM_STRIP, &st->norm) < 0)
         return NULL;
-    if (st->norm.len + 1 > st->wcp_cap) {
-        ca_free(st->wcp);
-        st->wcp_cap = st->norm.len + 64;
-        if (!(st->wcp = ca_malloc(st->wcp_cap * sizeof *st->wcp))) {
-            st->wcp_cap = 0;
-            return NULL;
-        }
-    }
-    size_t n = 0;
-    for (const char *p = st->norm.text, *end = p + st->norm.len; p < end;)
-        st->wcp[n++] = ca_utf8_next(&p, end);
-    *n_out = n;
-    return st->wcp;
+    *n_out = code_points(st->norm.text, st->norm.len, &st->wcp, &st->wcp_cap);
+    return *n_out == (size_t)-1 ? NULL : st->wcp;
 }
 
 /* The earliest work message, posted before t, that text repeats; NULL if
@@ -719,15 +679,12 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
      * messages) each candidate shares, in a small hash map */
     uint32_t key[CAND_SLOTS], hits[CAND_SLOTS], cand[CAND_SLOTS / 2];
     size_t n_sh = n - SHINGLE + 1;
-    if (n_sh > st->ss_cap) {
-        ca_free(st->ss);
-        st->ss_cap = n_sh + 64;
-        if (!(st->ss = ca_malloc(st->ss_cap * sizeof *st->ss))) {
-            st->ss_cap = 0;
-            *oom = 1;
-            return NULL;
-        }
+    const shingle **grown = ca_grow(st->ss, &st->ss_cap, n_sh, sizeof *st->ss, 64);
+    if (!grown) {
+        *oom = 1;
+        return NULL;
     }
+    st->ss = grown;
     /* every shingle looked up first, a block at a time: their table slots,
      * then their posting lists, are asked of memory before any is read, so
      * the cache misses overlap instead of following one another */
@@ -808,15 +765,12 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         }
         size_t longer = n > wn ? n : wn;
         size_t band = longer / 10;
-        if (longer + 2 > st->row_cap) {
-            ca_free(st->row);
-            st->row_cap = longer + 2;
-            if (!(st->row = ca_malloc(st->row_cap * sizeof *st->row))) {
-                st->row_cap = 0;
-                *oom = 1;
-                return NULL;
-            }
+        size_t *row = ca_grow(st->row, &st->row_cap, longer + 2, sizeof *row, 64);
+        if (!row) {
+            *oom = 1;
+            return NULL;
         }
+        st->row = row;
         size_t d = banded_distance(cp, n, wcp, wn, band, st->row);
         if (d > band || (longer - d) * 10 < longer * 9)
             continue;
@@ -841,17 +795,9 @@ static int forward_event(ca_rule_ctx *ctx, void *state, size_t i)
         const ca_unit *un = &ctx->units[u];
         if (un->kind == CA_UNIT_URL || (un->kind != CA_UNIT_RECORD && !open_group))
             continue;
-        if (un->norm.len + 1 > st->cp_cap) {
-            ca_free(st->cp);
-            st->cp_cap = un->norm.len + 64;
-            if (!(st->cp = ca_malloc(st->cp_cap * sizeof *st->cp))) {
-                st->cp_cap = 0;
-                return -1;
-            }
-        }
-        size_t n = 0;
-        for (const char *p = un->norm.text, *end = un->norm.text + un->norm.len; p < end;)
-            st->cp[n++] = ca_utf8_next(&p, end);
+        size_t n = code_points(un->norm.text, un->norm.len, &st->cp, &st->cp_cap);
+        if (n == (size_t)-1)
+            return -1;
         if (n < MIN_CHARS)
             continue;
         int sim = 0, oom = 0;

@@ -906,14 +906,10 @@ static int try_defer(walker *w, struct archive *a, struct archive_entry *e, cons
     size_t hn = r->usize < SNIFF ? r->usize : SNIFF;
     if (inflate_prefix(&d, head, hn) != 0 || ca_is_archive(head, hn))
         return DF_NO; /* nested archives take the usual way */
-    if (log->n == log->cap) {
-        size_t cap = log->cap ? log->cap * 2 : 64;
-        defer_mark *nm = ca_realloc(log->m, cap * sizeof *nm);
-        if (!nm)
-            return DF_OOM;
-        log->m = nm;
-        log->cap = cap;
-    }
+    defer_mark *nm = ca_grow(log->m, &log->cap, log->n + 1, sizeof *nm, 64);
+    if (!nm)
+        return DF_OOM;
+    log->m = nm;
     log->m[log->n] = (defer_mark){count, *produced, w->total, w->warned};
     long idx = (long)log->n++;
     *produced = after;

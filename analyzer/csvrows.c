@@ -68,21 +68,12 @@ static int reserve(ca_csv *c, size_t n)
     row *r = &c->cur;
     if (r->cap - r->len >= n)
         return 0;
-    size_t cap = r->cap ? r->cap : 256;
-    while (cap - r->len < n) {
-        if (cap > SIZE_MAX / 2) {
-            c->oom = 1;
-            return -1;
-        }
-        cap *= 2;
-    }
-    char *d = ca_realloc(r->data, cap);
+    char *d = n <= SIZE_MAX - r->len ? ca_grow(r->data, &r->cap, r->len + n, 1, 256) : NULL;
     if (!d) {
         c->oom = 1;
         return -1;
     }
     r->data = d;
-    r->cap = cap;
     return 0;
 }
 

@@ -48,28 +48,25 @@ static ca_status mt_header(void *ud, ca_sink *s, char **f, size_t nf)
 static long num(const char *s) { return s ? strtol(s, NULL, 10) : 0; }
 
 /* Fills the type-dependent part of a WeChat message from Type/SubType and
- * the raw StrContent (the reader's field: copied into the sink only for
- * the types that read it). */
-static ca_status fill_content(ca_sink *s, long line, long type, long sub, const char *content,
+ * the raw StrContent (the reader's field: each branch that keeps or parses
+ * it copies it into the sink; the other types never read it). */
+static ca_status fill_content(ca_sink *s, long line, long type, long sub, const char *raw,
                               const wx_self *self, ca_event *ev)
 {
-    if (content && (type == 10000 || type == 10002 || type == 49 || type == 1))
-        content = ca_sink_cstr(s, content);
-    else
-        content = NULL; /* no other type reads it */
-    size_t n = content ? strlen(content) : 0;
-    if (type == 10000 || type == 10002)
-        return wx_parse_system(content ? content : "", n, self, line, s, ev);
+    if (type == 10000 || type == 10002) {
+        const char *t = raw ? ca_sink_cstr(s, raw) : NULL;
+        return wx_parse_system(t ? t : "", t ? strlen(t) : 0, self, line, s, ev);
+    }
     ev->kind = CA_KIND_MESSAGE;
     ev->type = wx_type_from_code(type, sub);
-    if (type == 49 && content && content[0]) {
-        const char *xml = strchr(content, '<');
+    if (type == 49 && raw && strchr(raw, '<')) {
+        const char *xml = ca_sink_cstr(s, strchr(raw, '<'));
         if (xml)
-            return wx_parse_appmsg(xml, n - (size_t)(xml - content), line, s, ev);
+            return wx_parse_appmsg(xml, strlen(xml), line, s, ev);
     }
-    if (type == 1) {
-        ev->text = content;
-        if (content && wx_find_mentions(content, s, ev) < 0)
+    if (type == 1 && raw) {
+        ev->text = ca_sink_cstr(s, raw);
+        if (ev->text && wx_find_mentions(ev->text, s, ev) < 0)
             return CA_FATAL;
     }
     return CA_OK;

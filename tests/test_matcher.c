@@ -4,29 +4,8 @@
 #include <time.h>
 #include "check.h"
 #include "matcher.h"
+#include "match_hits.h"
 
-typedef struct hits {
-    ca_match *v;
-    size_t n, cap;
-    size_t stop_after; /* 0: never stop */
-} hits;
-
-static int collect(void *ud, const ca_match *mt)
-{
-    hits *h = ud;
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 64;
-        h->v = realloc(h->v, h->cap * sizeof *h->v);
-    }
-    h->v[h->n++] = *mt;
-    return h->stop_after && h->n >= h->stop_after;
-}
-
-static void hits_free(hits *h)
-{
-    free(h->v);
-    memset(h, 0, sizeof *h);
-}
 
 /* Formats the hits as "start-end:id ..." for readable comparisons. */
 static const char *fmt_hits(const hits *h)

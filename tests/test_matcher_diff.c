@@ -10,22 +10,8 @@
 #include <pcre2.h>
 #include "check.h"
 #include "matcher.h"
+#include "match_hits.h"
 
-typedef struct hits {
-    ca_match *v;
-    size_t n, cap;
-} hits;
-
-static int collect(void *ud, const ca_match *mt)
-{
-    hits *h = ud;
-    if (h->n == h->cap) {
-        h->cap = h->cap ? h->cap * 2 : 64;
-        h->v = realloc(h->v, h->cap * sizeof *h->v);
-    }
-    h->v[h->n++] = *mt;
-    return 0;
-}
 
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
 
@@ -226,7 +212,7 @@ static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
             t = TEXTS;
         }
         seen += got.n;
-        free(got.v);
+        hits_free(&got);
         free(want.v);
     }
     for (size_t k = 0; k < n_pats; k++)

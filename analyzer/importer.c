@@ -1474,20 +1474,16 @@ ca_status ca_import_finish(ca_import *imp)
     fj.imp = imp;
     atomic_init(&fj.next, 0);
     atomic_init(&fj.failed, 0);
-    ca_arena *arenas[POOL_MAX];
+    ca_arena *arenas[POOL_MAX] = {imp->arena};
     fj.arenas = arenas;
-    ca_arena **na = threads > 1 ? ca_realloc(imp->arenas, (imp->n_arenas + (size_t)threads) * sizeof *na)
-                                : NULL;
-    if (threads > 1 && !na)
-        return CA_FATAL;
-    if (na)
-        imp->arenas = na;
-    for (int k = 0; k < threads; k++) {
-        if (threads == 1) {
-            arenas[k] = imp->arena;
-        } else if (!(arenas[k] = ca_arena_new(1u << 20))) {
+    if (threads > 1) {
+        ca_arena **na = ca_realloc(imp->arenas, (imp->n_arenas + (size_t)threads) * sizeof *na);
+        if (!na)
             return CA_FATAL;
-        } else {
+        imp->arenas = na;
+        for (int k = 0; k < threads; k++) {
+            if (!(arenas[k] = ca_arena_new(1u << 20)))
+                return CA_FATAL;
             imp->arenas[imp->n_arenas++] = arenas[k];
         }
     }

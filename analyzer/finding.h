@@ -26,6 +26,31 @@ typedef struct ca_conv {
 
 typedef enum { CA_SEV_INFO = 0, CA_SEV_MINOR, CA_SEV_MAJOR, CA_SEV_CRITICAL } ca_severity;
 
+/* How much of a conversation the compliance report shows around a
+ * finding's event: messages before and after it, bytes of each text. */
+#define CA_CONTEXT_MESSAGES 2
+#define CA_CONTEXT_TEXT_MAX 600
+/* Bytes of a tracked message's text that latency.html shows. */
+#define CA_LATENCY_TEXT_MAX 300
+
+/* An event as a report shows it, copied when the finding (or latency
+ * record) is made: the reports read no conversation's events, so that a
+ * conversation's events can go once its rules have run (SPEC §11).  A
+ * message's text and title have their ID, mobile and card numbers masked
+ * (the reports are emailed); every text is cut one byte after where the
+ * report cuts it, so that the report still sees where it was longer. */
+typedef struct ca_shown {
+    int64_t time_ms;
+    ca_kind kind;
+    ca_type type;
+    const char *employee;     /* roster id of the sender, or NULL */
+    const char *sender;       /* the display name the group saw, else the sender id */
+    const char *text, *title, *url;
+    const char *actor;        /* the actor's display name, else id (system events) */
+    const char **targets;     /* each target's display name, else id; NULL entries */
+    uint32_t n_targets;
+} ca_shown;
+
 typedef struct ca_finding {
     char id[17];                /* hex of a hash of rule, conv, person, message id / time */
     const char *rule, *clause;  /* static strings of the rule table */
@@ -43,6 +68,14 @@ typedef struct ca_finding {
     char *detail;               /* what was found, in words (owned) */
     const char *src_path;
     long src_line;
+    /* What the compliance report shows around the event (ca_finding_keep):
+     * context[0 .. n_context), in conversation order, context[hit] being
+     * the event itself; evidence_inline: the evidence is that message's
+     * text, shown in its line.  kept: the owned block that holds them and
+     * the copies of message_id, person_id, person_name and src_path. */
+    ca_shown *context;
+    uint8_t n_context, hit, evidence_inline;
+    void *kept;
 } ca_finding;
 
 /* What became of a tracked message of the reply rules (SPEC §6.2). */
@@ -69,6 +102,15 @@ typedef struct ca_latency {
     long business_minutes;      /* to the reply, or to the end of the export */
     ca_latency_status status;
     int64_t business_ms;        /* the same, exact (business_minutes = this / 60000) */
+    /* The tracked message as latency.html shows it (ca_latency_keep): its
+     * text masked and cut, or NULL and its type.  kept: the owned block
+     * that holds it and the copies of message_id and asker_id. */
+    const char *question;
+    ca_type question_type;
+    int has_question;           /* 0: the tracked message was not found */
+    const char *src_path;       /* where the tracked message came from (kept) */
+    long src_line;
+    void *kept;
 } ca_latency;
 
 /* "met", "breached", "unanswered", "open". */
@@ -88,6 +130,17 @@ typedef struct ca_note {
     char *text;                 /* owned */
 } ca_note;
 
+/* Copies into fd what the reports show of event i of c — the event and
+ * the CA_CONTEXT_MESSAGES messages before and after it — and the strings
+ * fd borrows from events (message_id, person_id, person_name, src_path), so that
+ * the finding needs no event once made.  i == (size_t)-1: no event (only
+ * the strings).  Frees what fd kept before.  0 or -1 (oom: fd unchanged). */
+int ca_finding_keep(ca_finding *fd, const ca_conv *c, size_t i);
+/* The same for a latency record: the text or type and the source of its
+ * tracked message (event_index of conv), and copies of message_id and
+ * asker_id. */
+int ca_latency_keep(ca_latency *l);
+
 /* A growable list of findings (with the latency records and data-quality
  * notes of the same rules) owned by one worker, merged at the end. */
 typedef struct ca_findings {
@@ -105,8 +158,9 @@ void ca_findings_free(ca_findings *f);
 /* Appends a copy of *fd (taking ownership of its evidence and detail).
  * Returns 0, or -1 on out of memory (and frees them). */
 int ca_findings_add(ca_findings *f, ca_finding *fd);
-/* Appends a latency record (copied).  0, or -1 on out of memory. */
-int ca_findings_add_latency(ca_findings *f, const ca_latency *l);
+/* Appends a copy of *l (taking ownership of what it kept).  0, or -1 on
+ * out of memory (and frees that). */
+int ca_findings_add_latency(ca_findings *f, ca_latency *l);
 /* Appends a note (taking ownership of note->text, freed on failure).
  * 0, or -1 on out of memory. */
 int ca_findings_add_note(ca_findings *f, ca_note *note);

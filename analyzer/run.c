@@ -338,8 +338,11 @@ static int report_va(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, int64_t at
     vsnprintf(msg, sizeof msg, fmt, ap);
     ca_buf_puts(&b, msg);
     fd.detail = ca_buf_detach(&b);
-    if (!fd.detail) {
+    /* what the reports show of the conversation, copied now: they read
+     * no events */
+    if (!fd.detail || ca_finding_keep(&fd, ctx->conv, fd.event_index) < 0) {
         ca_free(fd.evidence);
+        ca_free(fd.detail);
         return -1;
     }
     return ca_findings_add(ctx->out, &fd);
@@ -347,7 +350,11 @@ static int report_va(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, int64_t at
 
 int ca_rule_latency(ca_rule_ctx *ctx, const ca_latency *rec)
 {
-    return ca_findings_add_latency(ctx->out, rec);
+    ca_latency l = *rec;
+    l.kept = NULL;
+    if (ca_latency_keep(&l) < 0)
+        return -1;
+    return ca_findings_add_latency(ctx->out, &l);
 }
 
 int ca_rule_note(ca_rule_ctx *ctx, const ca_rule *rule, size_t i, const char *fmt, ...)

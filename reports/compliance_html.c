@@ -12,11 +12,8 @@
 #include <string.h>
 #include "outfile.h"
 #include "report.h"
-#include "pii.h"
 #include "timeparse.h"
 
-#define CONTEXT_MESSAGES 2    /* messages shown before and after the trigger */
-#define CONTEXT_TEXT_MAX 600  /* bytes of a context message shown */
 #define EVIDENCE_WINDOW 800   /* bytes either side of the highlight in long evidence */
 #define CHART_BARS 30         /* departments drawn; the rest share one bar */
 #define QUALITY_ROWS 200      /* rows of each data-quality list */
@@ -300,46 +297,19 @@ static void text_highlighted(ca_buf *b, const char *s, size_t hs, size_t he)
         ca_buf_puts(b, "…");
 }
 
-static void names(ca_buf *b, const char *const *list, const char *const *fallback, uint32_t n)
+static void names(ca_buf *b, const char *const *list, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (i)
             ca_buf_puts(b, "、");
-        const char *s = list && list[i] ? list[i] : fallback ? fallback[i] : NULL;
-        text_or(b, s, "?");
+        text_or(b, list[i], "?");
     }
-}
-
-/* Chat text in a context line, with ID, mobile and card numbers masked
- * (the report is emailed around; the finding's own evidence is masked by
- * content.privacy). */
-static void chat_text(ca_buf *b, const char *s, size_t max)
-{
-    char *m = ca_strdup(s);
-    if (!m) {
-        b->oom = 1;
-        return;
-    }
-    ca_pii_mask(m, strlen(m));
-    ca_html_clipped(b, m, max);
-    ca_free(m);
-}
-
-/* Whether an event's text, masked, is the evidence shown. */
-static int text_is_evidence(const char *text, const char *evidence)
-{
-    char *m = ca_strdup(text);
-    if (!m)
-        return 0;
-    ca_pii_mask(m, strlen(m));
-    int same = strcmp(m, evidence) == 0;
-    ca_free(m);
-    return same;
 }
 
 /* What an event shows, for a context line: a message's text (or its type
- * and title), a system event's kind and who did what to whom. */
-static void event_content(ca_buf *b, const ca_event *e)
+ * and title), a system event's kind and who did what to whom.  The kept
+ * texts are masked already (ca_finding_keep). */
+static void event_content(ca_buf *b, const ca_shown *e)
 {
     if (e->kind == CA_KIND_MESSAGE) {
         if (e->type != CA_TYPE_TEXT && e->type != CA_TYPE_QUOTE) {
@@ -348,14 +318,14 @@ static void event_content(ca_buf *b, const ca_event *e)
             ca_buf_puts(b, "] ");
         }
         if (e->text)
-            chat_text(b, e->text, CONTEXT_TEXT_MAX);
+            ca_html_clipped(b, e->text, CA_CONTEXT_TEXT_MAX);
         if (e->title) {
             ca_buf_putc(b, ' ');
-            chat_text(b, e->title, CONTEXT_TEXT_MAX);
+            ca_html_clipped(b, e->title, CA_CONTEXT_TEXT_MAX);
         }
         if (e->url) {
             ca_buf_puts(b, " <span class=\"mono\">");
-            ca_html_clipped(b, e->url, CONTEXT_TEXT_MAX);
+            ca_html_clipped(b, e->url, CA_CONTEXT_TEXT_MAX);
             ca_buf_puts(b, "</span>");
         }
         return;
@@ -363,26 +333,25 @@ static void event_content(ca_buf *b, const ca_event *e)
     ca_buf_putc(b, '[');
     text(b, ca_kind_name(e->kind));
     ca_buf_puts(b, "]");
-    if (e->actor_name || e->actor) {
+    if (e->actor) {
         ca_buf_putc(b, ' ');
-        text(b, e->actor_name ? e->actor_name : e->actor);
+        text(b, e->actor);
     }
     if (e->n_targets) {
         ca_buf_puts(b, " → ");
-        names(b, (const char *const *)e->target_names, (const char *const *)e->targets,
-              e->n_targets);
+        names(b, e->targets, e->n_targets);
     }
     if (e->title) {
         ca_buf_puts(b, " ");
-        ca_html_clipped(b, e->title, CONTEXT_TEXT_MAX);
+        ca_html_clipped(b, e->title, CA_CONTEXT_TEXT_MAX);
     }
     if (e->text) {
         ca_buf_puts(b, " ");
-        ca_html_clipped(b, e->text, CONTEXT_TEXT_MAX);
+        ca_html_clipped(b, e->text, CA_CONTEXT_TEXT_MAX);
     }
 }
 
-static void context_line(ca_buf *b, const ca_report *r, const ca_event *e, int hit,
+static void context_line(ca_buf *b, const ca_report *r, const ca_shown *e, int hit,
                          const ca_finding *f)
 {
     ca_buf_puts(b, hit ? "<li class=\"hit\"><span class=\"t\">" : "<li><span class=\"t\">");
@@ -391,16 +360,15 @@ static void context_line(ca_buf *b, const ca_report *r, const ca_event *e, int h
     /* the roster name when the sender is resolved (an export may show
      * only the platform id), then the display name the group saw */
     const ca_employee *emp = e->employee ? ca_roster_by_id(r->cfg->roster, e->employee) : NULL;
-    const char *shown = e->sender_name ? e->sender_name : e->sender;
     if (emp) {
         text(b, emp->name);
-        if (shown && strcmp(shown, emp->name) != 0) {
+        if (e->sender && strcmp(e->sender, emp->name) != 0) {
             ca_buf_puts(b, " <span class=\"muted\">");
-            text(b, shown);
+            text(b, e->sender);
             ca_buf_puts(b, "</span>");
         }
     } else {
-        text_or(b, shown, e->kind == CA_KIND_MESSAGE ? "?" : "");
+        text_or(b, e->sender, e->kind == CA_KIND_MESSAGE ? "?" : "");
     }
     ca_buf_puts(b, "</span><span class=\"msg\">");
     if (f) {
@@ -416,31 +384,18 @@ static void context_line(ca_buf *b, const ca_report *r, const ca_event *e, int h
     ca_buf_puts(b, "</span></li>\n");
 }
 
+/* The finding's event among the messages around it, as kept when the
+ * finding was made; the evidence in the event's line when it is that
+ * message's text, otherwise (a link title, a record item, a group name)
+ * in a line of its own. */
 static void write_context(ca_buf *b, const ca_report *r, const ca_finding *f)
 {
-    const ca_conv *c = f->conv;
-    const ca_event *trig = c && c->events && f->event_index < c->n_events
-                               ? c->events[f->event_index] : NULL;
-    /* the evidence is shown in the trigger's line when it is that
-     * message's text; otherwise (a link title, a record item, a group
-     * name) in a line of its own */
-    int inline_evidence = f->evidence && trig && trig->kind == CA_KIND_MESSAGE &&
-                          (!trig->text || text_is_evidence(trig->text, f->evidence));
-    if (trig) {
-        size_t before[CONTEXT_MESSAGES], nb = 0;
-        for (size_t j = f->event_index; j-- > 0 && nb < CONTEXT_MESSAGES;)
-            if (c->events[j]->kind == CA_KIND_MESSAGE)
-                before[nb++] = j;
+    int inline_evidence = f->evidence && f->n_context && f->evidence_inline;
+    if (f->n_context) {
         ca_buf_puts(b, "<ol class=\"ctx\">\n");
-        while (nb-- > 0)
-            context_line(b, r, c->events[before[nb]], 0, NULL);
-        context_line(b, r, trig, 1, inline_evidence ? f : NULL);
-        size_t na = 0;
-        for (size_t j = f->event_index + 1; j < c->n_events && na < CONTEXT_MESSAGES; j++)
-            if (c->events[j]->kind == CA_KIND_MESSAGE) {
-                context_line(b, r, c->events[j], 0, NULL);
-                na++;
-            }
+        for (size_t j = 0; j < f->n_context; j++)
+            context_line(b, r, &f->context[j], j == f->hit,
+                         j == f->hit && inline_evidence ? f : NULL);
         ca_buf_puts(b, "</ol>\n");
     }
     if (f->evidence && !inline_evidence) {

@@ -16,12 +16,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "pii.h"
 #include "outfile.h"
 #include "report.h"
 #include "timeparse.h"
 
-#define TEXT_MAX 300          /* bytes of a tracked message shown */
 #define FLUSH_AT (1u << 16)
 
 static const char CSS[] =
@@ -435,7 +433,6 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
 {
     char t[32];
     const ca_conv *c = l->conv;
-    const ca_event *q = c && l->event_index < c->n_events ? c->events[l->event_index] : NULL;
     ca_buf_puts(b, "<tr><td>");
     text(b, l->rule);
     ca_buf_puts(b, "</td><td>");
@@ -445,18 +442,10 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
     ca_buf_puts(b, "</td><td>");
     person(b, r, l->asker_id);
     ca_buf_puts(b, "</td><td class=\"msg\">");
-    if (q && q->text) { /* ID, mobile and card numbers masked: the report is emailed */
-        char *m = ca_strdup(q->text);
-        if (m) {
-            ca_pii_mask(m, strlen(m));
-            ca_html_clipped(b, m, TEXT_MAX);
-            ca_free(m);
-        } else {
-            b->oom = 1;
-        }
-    }
-    else if (q)
-        text(b, ca_type_name(q->type));
+    if (l->question) /* ID, mobile and card numbers masked (ca_latency_keep): the report is emailed */
+        ca_html_clipped(b, l->question, CA_LATENCY_TEXT_MAX);
+    else if (l->has_question)
+        text(b, ca_type_name(l->question_type));
     ca_buf_puts(b, "</td><td>");
     person(b, r, l->responder_id);
     ca_buf_puts(b, "</td><td class=\"n\">");
@@ -474,10 +463,10 @@ static void write_record(ca_buf *b, const ca_report *r, const ca_latency *l)
     ca_buf_puts(b, ca_latency_minutes_text(l->business_ms, t));
     ca_buf_printf(b, "</td><td><span class=\"st %s\">%s</span></td><td class=\"src mono\">",
                   ca_latency_status_name(l->status), ca_latency_status_name(l->status));
-    if (q && q->src_path) {
-        text(b, q->src_path);
-        if (q->src_line > 0)
-            ca_buf_printf(b, ":%ld", q->src_line);
+    if (l->src_path) {
+        text(b, l->src_path);
+        if (l->src_line > 0)
+            ca_buf_printf(b, ":%ld", l->src_line);
     }
     ca_buf_puts(b, "</td></tr>\n");
 }

@@ -48,6 +48,7 @@ static void record(fixture *x, int c, size_t q, const char *rule, const char *re
         l.answered_ms = e->time_ms + l.business_ms;
         l.answered_by = responder;
     }
+    CHECK(ca_latency_keep(&l) == 0);
     CHECK(ca_findings_add_latency(&x->fs, &l) == 0);
 }
 
@@ -163,6 +164,28 @@ TEST(latency_html_escapes_and_figures)
                                "<td class=\"n\">—</td><td class=\"n\">—</td>"));
     CHECK(html && strstr(html, "<svg"));
     free(html);
+    teardown(x);
+}
+
+/* What latency.html shows of a tracked message was kept with the record:
+ * the events can go before the report is written. */
+TEST(latency_reports_need_no_events)
+{
+    fixture *x = setup();
+    char *html = write_read(x, ca_write_latency_html, "a.html");
+    char *csv = write_read(x, ca_write_latency_csv, "a.csv");
+    for (int i = 0; i < 6; i++) /* what a freed conversation's memory might hold */
+        x->ev[i] = (ca_event){.text = "gone", .id = "gone", .src_path = "gone"};
+    x->conv[0].n_events = x->conv[1].n_events = 0;
+    char *html2 = write_read(x, ca_write_latency_html, "b.html");
+    char *csv2 = write_read(x, ca_write_latency_csv, "b.csv");
+    CHECK(strstr(html, "文档在哪里") != NULL && strstr(html, "a.zip!g.csv:5") != NULL);
+    CHECK_STR(html2, html);
+    CHECK_STR(csv2, csv);
+    free(html);
+    free(html2);
+    free(csv);
+    free(csv2);
     teardown(x);
 }
 

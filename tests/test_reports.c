@@ -168,6 +168,7 @@ static void add_finding(fixture *x, const char *rule, const char *clause, ca_sev
                     .evidence = evidence ? ca_strdup(evidence) : NULL, .hl_start = hs,
                     .hl_end = he, .detail = detail ? ca_strdup(detail) : NULL,
                     .src_path = e->src_path, .src_line = e->src_line};
+    CHECK(ca_finding_keep(&f, &x->conv[conv], ev) == 0);
     ca_findings_add(&x->fs, &f);
 }
 
@@ -425,6 +426,7 @@ TEST(compliance_highlight_widened_to_characters)
     f->hl_start = 1;
     f->hl_end = 4;
     f->event_index = (size_t)-1;
+    CHECK(ca_finding_keep(f, NULL, (size_t)-1) == 0);
     char *html = write_read(x, ca_write_compliance_html, "compliance.html", NULL);
     CHECK(strstr(html, "<mark>中文</mark>ab") != NULL);
     f->hl_start = 6;
@@ -432,6 +434,62 @@ TEST(compliance_highlight_widened_to_characters)
     free(html);
     html = write_read(x, ca_write_compliance_html, "compliance.html", NULL);
     CHECK(strstr(html, "中文<mark>ab</mark>") != NULL);
+    free(html);
+    teardown(x);
+}
+
+/* What compliance.html shows around a finding was kept with it: the
+ * events can go before the report is written. */
+TEST(compliance_needs_no_events)
+{
+    fixture *x = setup();
+    size_t na, nb;
+    char *a = write_read(x, ca_write_compliance_html, "a.html", &na);
+    for (int i = 0; i < 8; i++) /* what freed memory might hold; kinds and times stay */
+        x->ev1[i].text = x->ev1[i].sender_name = x->ev1[i].id = "gone";
+    for (int i = 0; i < 3; i++)
+        x->ev2[i].text = x->ev2[i].sender_name = x->ev2[i].actor_name = "gone";
+    x->ev2[0].target_names = NULL;
+    char *b = write_read(x, ca_write_compliance_html, "b.html", &nb);
+    CHECK(strstr(a, "最早的一条") == NULL && strstr(a, "早上好") != NULL); /* two before */
+    CHECK(strstr(a, "收到") != NULL && strstr(a, "最后一条") == NULL); /* two after */
+    CHECK(strstr(b, "gone") == NULL);
+    CHECK(na == nb && memcmp(a, b, na) == 0);
+    free(a);
+    free(b);
+    teardown(x);
+}
+
+/* A context message is masked as a whole, then cut: a mobile number
+ * across the cut is masked as it would be in the whole text. */
+TEST(compliance_context_masked_before_the_cut)
+{
+    fixture *x = setup();
+    char long_text[700];
+    memset(long_text, 'a', 595);
+    strcpy(long_text + 595, "13998765432 after");
+    ca_event ev[2] = {message("wechat", "g9", "n1", "2026-11-05 09:00:00", "wxid_a", "张三",
+                              "广告 trigger", 1),
+                      message("wechat", "g9", "n2", "2026-11-05 09:01:00", "wxid_b", "李四",
+                              long_text, 2)};
+    const ca_event *p[2] = {&ev[0], &ev[1]};
+    ca_conv c = {.platform = "wechat", .id = "g9", .name = "g9", .events = p, .n_events = 2};
+    ca_finding f = {.rule = "content.ad", .clause = "4.2.3", .severity = CA_SEV_MINOR, .conv = &c,
+                    .event_index = 0, .person_id = "E1", .time_ms = ev[0].time_ms,
+                    .message_id = "n1", .evidence = ca_strdup("广告 trigger"), .hl_start = 0,
+                    .hl_end = 6, .detail = ca_strdup("ad"), .src_path = "x.zip!g9.csv",
+                    .src_line = 1};
+    CHECK(ca_finding_keep(&f, &c, 0) == 0);
+    CHECK_INT(f.n_context, 2);
+    CHECK_INT(f.hit, 0);
+    CHECK(f.evidence_inline);
+    CHECK_INT(strlen(f.context[1].text), 601); /* the report reads no further */
+    CHECK(strncmp(f.context[1].text + 595, "139**", 5) == 0);
+    CHECK(ca_findings_add(&x->fs, &f) == 0);
+    ev[1].text = "gone";
+    char *html = write_read(x, ca_write_compliance_html, "c.html", NULL);
+    CHECK(strstr(html, "aaaa139**…") != NULL);
+    CHECK(strstr(html, "13998") == NULL && strstr(html, "gone") == NULL);
     free(html);
     teardown(x);
 }

@@ -22,6 +22,7 @@ typedef struct ca_conv {
      * private_why says on what evidence, in words (static string) */
     int private_chat;
     const char *private_why;
+    size_t period_messages;              /* its messages in the audited period */
 } ca_conv;
 
 typedef enum { CA_SEV_INFO = 0, CA_SEV_MINOR, CA_SEV_MAJOR, CA_SEV_CRITICAL } ca_severity;

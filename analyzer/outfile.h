@@ -123,9 +123,8 @@ size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms);
 /*
  * The private chats among the n conversations (ca_conv.private_chat: one-
  * to-one, not audited, convkind.h): returns how many, and sets *messages to
- * their messages in [from_ms, to_ms) as ca_conv_messages counts them.
+ * their messages in the period (ca_conv.period_messages).
  */
-size_t ca_private_chats(const ca_conv *convs, size_t n, int64_t from_ms, int64_t to_ms,
-                        size_t *messages);
+size_t ca_private_chats(const ca_conv *convs, size_t n, size_t *messages);
 
 #endif

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "finding.h"
 #include "importer.h"
+#include "outfile.h"
 #include "penalty.h"
 
 typedef struct ca_input_file {
@@ -29,7 +30,9 @@ typedef struct ca_report {
     const ca_conv *convs;        /* every conversation, sorted */
     size_t n_convs;
     const ca_findings *findings; /* finalized: sorted, ids set */
-    const ca_import *imp;        /* files, formats, unresolved senders */
+    const ca_import *imp;        /* files, formats */
+    const ca_unresolved *unresolved; /* senders the roster does not know, with their */
+    size_t n_unresolved;             /* messages in the period (ca_unresolved_senders) */
     const ca_diag *diag;         /* data-quality warnings and errors */
     size_t n_messages;           /* messages in the period */
     const ca_penalties *pen;     /* incidents of every period up to this one, from the

@@ -982,6 +982,8 @@ int ca_run(const ca_run_opts *o)
     char *outdir = NULL;
     ca_penalties *pen = NULL;
     shot_job *shots = NULL; /* --screenshot */
+    ca_unresolved *unresolved = NULL;
+    size_t n_unresolved = 0;
     if (!diag)
         return EXIT_INTERNAL;
 
@@ -1219,8 +1221,19 @@ int ca_run(const ca_run_opts *o)
     }
     /* ---- end of penalties ---- */
 
-    ca_report rep = {&cfg, period, pstart, pend, CA_VERSION, inputs, o->n_inputs, convs, n_convs,
-                     &all, imp, diag, n_messages, pen};
+    /* what the reports show of the events, counted here: they read none */
+    for (size_t k = 0; k < n_convs; k++)
+        convs[k].period_messages = ca_conv_messages(&convs[k], pstart, pend);
+    if (ca_unresolved_senders(imp, pstart, pend, &unresolved, &n_unresolved) < 0) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    ca_report rep = {.cfg = &cfg, .period = period, .period_start_ms = pstart,
+                     .period_end_ms = pend, .tool_version = CA_VERSION, .inputs = inputs,
+                     .n_inputs = o->n_inputs, .convs = convs, .n_convs = n_convs,
+                     .findings = &all, .imp = imp, .unresolved = unresolved,
+                     .n_unresolved = n_unresolved, .diag = diag, .n_messages = n_messages,
+                     .pen = pen};
     report_jobs rj = {&rep, outdir, 0, 0};
     ca_parallel(jobs, write_reports, &rj);
     if (atomic_load(&rj.failed))
@@ -1286,6 +1299,7 @@ int ca_run(const ca_run_opts *o)
     if (rc == EXIT_OK && ca_diag_count(diag, CA_DIAG_ERROR))
         rc = EXIT_PARTIAL;
 out:
+    ca_free(unresolved);
     ca_penalties_free(pen);
     free_screenshots(shots, o->n_screenshots);
     ca_findings_free(&all);

@@ -572,7 +572,7 @@ static void write_private_chats(ca_buf *b, const ca_report *r, size_t n_private)
         ca_buf_puts(b, "</td><td>");
         text_or(b, c->name && ca_strcmp0(c->name, c->id) ? c->name : NULL, "—");
         ca_buf_printf(b, "</td><td class=\"n\">%zu</td><td>",
-                      ca_conv_messages(c, r->period_start_ms, r->period_end_ms));
+                      c->period_messages);
         text_or(b, c->private_why, "—");
         ca_buf_puts(b, "</td></tr>\n");
     }
@@ -590,13 +590,8 @@ static int write_quality(ca_buf *b, const ca_report *r)
         unreadable += !fs->unrecognised && fs->errors > 0;
         incomplete += fs->incomplete != NULL;
     }
-    ca_unresolved *u;
-    size_t nu;
-    if (ca_unresolved_senders(r->imp, r->period_start_ms, r->period_end_ms, &u, &nu) < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
-    size_t unresolved_msgs = 0;
+    const ca_unresolved *u = r->unresolved;
+    size_t nu = r->n_unresolved, unresolved_msgs = 0;
     for (size_t i = 0; i < nu; i++)
         unresolved_msgs += u[i].messages;
     size_t warns = r->diag ? ca_diag_count(r->diag, CA_DIAG_WARN) : 0;
@@ -612,8 +607,7 @@ static int write_quality(ca_buf *b, const ca_report *r)
                   incomplete);
     ca_buf_printf(b, "<tr><th>未匹配花名册的发送人 Unresolved senders</th><td class=\"n\">%zu"
                      "（%zu 条消息 messages）</td></tr>\n", nu, unresolved_msgs);
-    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, r->period_start_ms,
-                                                      r->period_end_ms, &private_msgs);
+    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, &private_msgs);
     if (n_private)
         ca_buf_printf(b, "<tr><th>私聊（未审计）Private chats, not audited</th><td class=\"n\">%zu"
                          "（%zu 条消息 messages）</td></tr>\n", n_private, private_msgs);
@@ -693,7 +687,6 @@ static int write_quality(ca_buf *b, const ca_report *r)
         none_row(b);
     }
     more_rows(b, nu > QUALITY_ROWS ? nu - QUALITY_ROWS : 0);
-    ca_free(u);
 
     if (n_private)
         write_private_chats(b, r, n_private);

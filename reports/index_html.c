@@ -424,15 +424,9 @@ static int write_quality(ca_buf *b, const ca_report *r)
         unreadable += !fs->unrecognised && fs->errors > 0;
         incomplete += fs->incomplete != NULL;
     }
-    ca_unresolved *u;
-    size_t nu, unresolved_msgs = 0;
-    if (ca_unresolved_senders(r->imp, r->period_start_ms, r->period_end_ms, &u, &nu) < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
+    size_t nu = r->n_unresolved, unresolved_msgs = 0;
     for (size_t i = 0; i < nu; i++)
-        unresolved_msgs += u[i].messages;
-    ca_free(u);
+        unresolved_msgs += r->unresolved[i].messages;
 
     ca_buf_puts(b, H2 "数据质量 Data quality</h2>\n" TABLE);
     ca_buf_printf(b, "<tr>" TD "读取的条目 Entries read</td>" TDN "%zu</td></tr>\n", files);
@@ -441,8 +435,7 @@ static int write_quality(ca_buf *b, const ca_report *r)
     quality_row(b, "不完整的导出 Incomplete exports", incomplete);
     quality_row(b, "未匹配花名册的发送人 Unresolved senders", nu);
     quality_row(b, "其消息 Their messages", unresolved_msgs);
-    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, r->period_start_ms,
-                                                      r->period_end_ms, &private_msgs);
+    size_t private_msgs, n_private = ca_private_chats(r->convs, r->n_convs, &private_msgs);
     if (n_private) { /* one-to-one chats: the policy governs groups (convkind.h) */
         quality_row(b, "私聊（未审计）Private chats, not audited", n_private);
         quality_row(b, "其消息 Their messages", private_msgs);

@@ -246,8 +246,7 @@ size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms)
     return n;
 }
 
-size_t ca_private_chats(const ca_conv *convs, size_t n, int64_t from_ms, int64_t to_ms,
-                        size_t *messages)
+size_t ca_private_chats(const ca_conv *convs, size_t n, size_t *messages)
 {
     size_t chats = 0;
     *messages = 0;
@@ -255,7 +254,7 @@ size_t ca_private_chats(const ca_conv *convs, size_t n, int64_t from_ms, int64_t
         if (!convs[k].private_chat)
             continue;
         chats++;
-        *messages += ca_conv_messages(&convs[k], from_ms, to_ms);
+        *messages += convs[k].period_messages;
     }
     return chats;
 }

@@ -142,6 +142,8 @@ typedef struct fixture {
     const ca_event *p1[8], *p2[3];
     ca_conv conv[2];
     ca_findings fs;
+    ca_unresolved *unresolved;
+    size_t n_unresolved;
     ca_input_file input;
     ca_report r;
     char dir[64];
@@ -237,13 +239,19 @@ static fixture *setup(void)
                 0, "an outsider joined");
     ca_findings_finalize(&x->fs);
 
+    /* what ca_run counts for the reports */
+    int64_t from = at("2026-11-01 00:00:00"), to = at("2026-12-01 00:00:00");
+    for (int k = 0; k < 2; k++)
+        x->conv[k].period_messages = ca_conv_messages(&x->conv[k], from, to);
+    CHECK(ca_unresolved_senders(x->imp, from, to, &x->unresolved, &x->n_unresolved) == 0);
     x->input = (ca_input_file){.path = "oct.zip", .bytes = 1234};
     memset(x->input.sha256, 'a', 64);
     x->r = (ca_report){.cfg = &x->cfg, .period = "2026-11",
                        .period_start_ms = at("2026-11-01 00:00:00"),
                        .period_end_ms = at("2026-12-01 00:00:00"), .tool_version = CA_VERSION,
                        .inputs = &x->input, .n_inputs = 1, .convs = x->conv, .n_convs = 2,
-                       .findings = &x->fs, .imp = x->imp, .diag = x->diag, .n_messages = 10};
+                       .findings = &x->fs, .imp = x->imp, .unresolved = x->unresolved,
+                       .n_unresolved = x->n_unresolved, .diag = x->diag, .n_messages = 10};
     snprintf(x->dir, sizeof x->dir, "/tmp/ca_reports_XXXXXX");
     if (!mkdtemp(x->dir))
         x->dir[0] = '\0';
@@ -254,6 +262,7 @@ static void teardown(fixture *x)
 {
     remove_tree(x->dir);
     ca_findings_free(&x->fs);
+    ca_free(x->unresolved);
     ca_import_free(x->imp);
     ca_diag_free(x->diag);
     ca_config_free(&x->cfg);

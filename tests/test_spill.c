@@ -820,6 +820,57 @@ TEST(out_of_memory_anywhere_fails_cleanly)
     ca_arena_free(a);
 }
 
+TEST(out_of_memory_after_part_of_a_segment_was_written)
+{
+    /* a segment whose first string overflows the write buffer, then
+     * enough strings to grow the pointer table: an allocation failing then
+     * leaves part of the segment in the file; the next put overwrites it
+     * and every segment reads back */
+    pool_init();
+    ca_arena *a = ca_arena_new(0);
+    enum { N = 700 };
+    ca_event *ev = calloc(N, sizeof *ev);
+    for (int k = 0; k < N; k++)
+        ev[k] = message(a, k);
+    char *big = ca_arena_alloc(a, 2 * CA_SPILL_WBUF + 1);
+    memset(big, 'y', 2 * CA_SPILL_WBUF);
+    big[2 * CA_SPILL_WBUF] = '\0';
+    ev[0].text = big;
+    ca_spill *sp = open_tmp();
+    ca_spill_seg before, seg, after;
+    CHECK_INT(ca_spill_put(sp, ev + 1, 3, in_pool, NULL, &before), CA_OK);
+    int failures = 0;
+    for (long n = 1; n <= 4; n++) {
+        uint64_t size = ca_spill_size(sp);
+        ca_alloc_fail_after(n);
+        ca_status st = ca_spill_put(sp, ev, N, in_pool, NULL, &seg);
+        ca_alloc_fail_after(0);
+        if (st != CA_OK) {
+            failures++;
+            CHECK_STR(ca_spill_errmsg(sp), "out of memory");
+            CHECK_INT(ca_spill_size(sp), size); /* nothing of it kept */
+            CHECK_INT(ca_spill_put(sp, ev, N, in_pool, NULL, &seg), CA_OK);
+        }
+        CHECK_INT(ca_spill_put(sp, ev + 5, 2, in_pool, NULL, &after), CA_OK);
+        CHECK_INT(ca_spill_flush(sp), CA_OK);
+        ca_event *out = calloc(N, sizeof *out);
+        ca_arena *ra = ca_arena_new(0);
+        CHECK_INT(ca_spill_get(sp, &before, ra, out, NULL), CA_OK);
+        CHECK(sh_diff_event(&ev[3], &out[2], in_pool, NULL) == NULL);
+        CHECK_INT(ca_spill_get(sp, &seg, ra, out, NULL), CA_OK);
+        CHECK(sh_diff_event(&ev[0], &out[0], in_pool, NULL) == NULL);
+        CHECK(sh_diff_event(&ev[N - 1], &out[N - 1], in_pool, NULL) == NULL);
+        CHECK_INT(ca_spill_get(sp, &after, ra, out, NULL), CA_OK);
+        CHECK(sh_diff_event(&ev[6], &out[1], in_pool, NULL) == NULL);
+        ca_arena_free(ra);
+        free(out);
+    }
+    CHECK(failures >= 1);
+    ca_spill_close(sp);
+    free(ev);
+    ca_arena_free(a);
+}
+
 /* ---- real parser output ---- */
 
 /* Spills every event of the finished import r in segments (runs of one

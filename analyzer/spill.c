@@ -469,14 +469,23 @@ static void rollback(ca_spill *sp, uint64_t seg_off)
     }
 }
 
-static void describe(const ca_event *ev, size_t n, ca_spill_seg *out)
+/* The events of a put: an array of events, or of pointers to them. */
+typedef struct evsrc {
+    const ca_event *ev;
+    const ca_event *const *evp;
+} evsrc;
+
+static inline const ca_event *at(evsrc src, size_t i) { return src.ev ? &src.ev[i] : src.evp[i]; }
+
+static void describe(evsrc src, size_t n, ca_spill_seg *out)
 {
-    out->time_min = out->time_max = n ? ev[0].time_ms : 0;
-    out->seq_min = out->seq_max = n ? ev[0].seq : 0;
-    out->platform = n ? ev[0].platform : NULL;
-    out->conv = n ? ev[0].conv : NULL;
+    const ca_event *e0 = n ? at(src, 0) : NULL;
+    out->time_min = out->time_max = e0 ? e0->time_ms : 0;
+    out->seq_min = out->seq_max = e0 ? e0->seq : 0;
+    out->platform = e0 ? e0->platform : NULL;
+    out->conv = e0 ? e0->conv : NULL;
     for (size_t i = 1; i < n; i++) {
-        const ca_event *e = &ev[i];
+        const ca_event *e = at(src, i);
         if (e->time_ms < out->time_min)
             out->time_min = e->time_ms;
         if (e->time_ms > out->time_max)
@@ -492,8 +501,8 @@ static void describe(const ca_event *ev, size_t n, ca_spill_seg *out)
     }
 }
 
-ca_status ca_spill_put(ca_spill *sp, const ca_event *ev, size_t n,
-                       ca_spill_lasting_fn lasting, void *ud, ca_spill_seg *out)
+static ca_status put_segment(ca_spill *sp, evsrc src, size_t n, ca_spill_lasting_fn lasting,
+                             void *ud, ca_spill_seg *out)
 {
     if (sp->failed)
         return CA_FATAL;
@@ -519,7 +528,7 @@ ca_status ca_spill_put(ca_spill *sp, const ca_event *ev, size_t n,
     static const ca_event zero;
     int r = 0;
     for (size_t i = 0; i < n && r == 0; i++)
-        r = put_event(sp, &ev[i], i ? &ev[i - 1] : &zero);
+        r = put_event(sp, at(src, i), i ? at(src, i - 1) : &zero);
     if (r == OOM) {
         rollback(sp, seg_off);
         snprintf(sp->err, sizeof sp->err, "out of memory");
@@ -547,8 +556,20 @@ ca_status ca_spill_put(ca_spill *sp, const ca_event *ev, size_t n,
     out->bytes = payload + TRAILER;
     out->count = (uint32_t)n;
     out->crc = sp->crc;
-    describe(ev, n, out);
+    describe(src, n, out);
     return CA_OK;
+}
+
+ca_status ca_spill_put(ca_spill *sp, const ca_event *ev, size_t n,
+                       ca_spill_lasting_fn lasting, void *ud, ca_spill_seg *out)
+{
+    return put_segment(sp, (evsrc){ev, NULL}, n, lasting, ud, out);
+}
+
+ca_status ca_spill_putv(ca_spill *sp, const ca_event *const *ev, size_t n,
+                        ca_spill_lasting_fn lasting, void *ud, ca_spill_seg *out)
+{
+    return put_segment(sp, (evsrc){NULL, ev}, n, lasting, ud, out);
 }
 
 /* ---------------------------------------------------------- reading */

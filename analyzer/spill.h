@@ -27,7 +27,10 @@
  * O_TMPFILE, or mkostemp and an immediate unlink where the file system lacks
  * O_TMPFILE: it has no name while it is used, and nothing is left behind
  * even when the process is killed.  It is never mapped: the data is not
- * resident.  Every segment ends with a trailer and is checked by a CRC-32 on
+ * resident.  The store's memory is the write buffer and, while a segment is
+ * put, a table of its distinct string pointers (16 bytes a slot, at most
+ * half full; kept for the next put); a get holds the segment's bytes and 8
+ * bytes a distinct string until it returns.  Every segment ends with a trailer and is checked by a CRC-32 on
  * reading; a short read, a changed byte or a descriptor that does not match
  * the file is an error, never a crash.
  */
@@ -79,6 +82,11 @@ void ca_spill_close(ca_spill *sp);
  * or flush fails too; segments already flushed stay readable). */
 ca_status ca_spill_put(ca_spill *sp, const ca_event *ev, size_t n,
                        ca_spill_lasting_fn lasting, void *ud, ca_spill_seg *out);
+
+/* As ca_spill_put, of the events *ev[0..n) (a conversation's events picked
+ * out of an entry's, without copying them together first). */
+ca_status ca_spill_putv(ca_spill *sp, const ca_event *const *ev, size_t n,
+                        ca_spill_lasting_fn lasting, void *ud, ca_spill_seg *out);
 
 /* Writes what the write buffer holds to the file: segments put before are
  * then readable.  Writer's thread only.  CA_OK or CA_FATAL (write error, the

@@ -888,15 +888,20 @@ static size_t spill_import(run *r)
     }
     ca_spill *sp = open_tmp();
     ca_event *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    int contiguous = 0; /* segments alternately by ca_spill_put and ca_spill_putv */
     size_t nseg = 0;
     ca_spill_seg *segs = malloc((n ? n : 1) * sizeof *segs);
     size_t *first = malloc((n + 1) * sizeof *first);
     for (size_t i = 0; i < n;) {
         size_t j = sh_segment_end(evs, n, i, 1000);
-        for (size_t k = i; k < j; k++)
-            tmp[k - i] = *evs[k];
         first[nseg] = i;
-        CHECK_INT(ca_spill_put(sp, tmp, j - i, sh_lasting_shared, &pc, &segs[nseg]), CA_OK);
+        if ((contiguous ^= 1)) {
+            for (size_t k = i; k < j; k++)
+                tmp[k - i] = *evs[k];
+            CHECK_INT(ca_spill_put(sp, tmp, j - i, sh_lasting_shared, &pc, &segs[nseg]), CA_OK);
+        } else {
+            CHECK_INT(ca_spill_putv(sp, evs + i, j - i, sh_lasting_shared, &pc, &segs[nseg]), CA_OK);
+        }
         nseg++;
         i = j;
     }

@@ -759,7 +759,7 @@ static ssize_t read_at(int fd, unsigned char *p, size_t n, uint64_t off)
 
 #define ERR(...) (err ? snprintf(err, CA_SPILL_ERRMAX, __VA_ARGS__) : 0)
 
-ca_status ca_spill_get(ca_spill *sp, const ca_spill_seg *seg, ca_arena *arena,
+ca_status ca_spill_get(const ca_spill *sp, const ca_spill_seg *seg, ca_arena *arena,
                        ca_event *out, char *err)
 {
     unsigned long long off = (unsigned long long)seg->offset;

@@ -106,7 +106,7 @@ const char *ca_spill_errmsg(const ca_spill *sp);
  * that does not check ("corrupt"), a segment not flushed yet, or out of
  * memory.  out may then be partly written; what the arena received stays in
  * it. */
-ca_status ca_spill_get(ca_spill *sp, const ca_spill_seg *seg, ca_arena *arena,
+ca_status ca_spill_get(const ca_spill *sp, const ca_spill_seg *seg, ca_arena *arena,
                        ca_event *out, char *err);
 
 /* Bytes put so far (the file's logical size, buffered bytes included). */

@@ -41,6 +41,25 @@
  * starts with a lead byte, which never equals a continuation byte, so a
  * valid term only ever matches on character boundaries of valid text.
  *
+ * Three-byte characters in one step.  Byte by byte, a Chinese character
+ * costs three dependent lookups (the root's row, the row of the state one
+ * byte in, then that state's child), and whether each lands on a row or a
+ * record is a branch the CPU guesses wrong about once a character.  When
+ * every term is valid UTF-8, most characters are taken whole instead:
+ * the state after character X = b0 b1 b2 is the longest suffix of the text
+ * so far that is a prefix of a term; no such suffix begins at b1 or b2
+ * (no valid term begins with a continuation byte), so it is either X
+ * itself from the root, or s·X for a suffix s that the current state's
+ * suffix chain lists.  Each state keeps a 64-bit filter ("follow") with
+ * bit b2 & 63 set for every character X such that s·X is a term prefix for
+ * some s on its chain (the root excepted).  When X's bit is clear, the
+ * next state is the one X leads to from the root, looked up by code point
+ * in a table that depends on the text only (chars_at) — so the lookup does
+ * not wait for the previous state, and no term can end inside X (a valid
+ * term ends on a character boundary).  When the bit is set (a term goes
+ * on, or a collision), the three bytes go the byte way.  Terms that are
+ * not valid UTF-8 turn the shortcut off for the whole matcher.
+ *
  * Patterns are scanned one after the other, each lazily: a cursor per
  * pattern holds its next match, and a small heap keyed by end offset
  * interleaves them with the automaton's hits, so the callback sees one
@@ -83,6 +102,7 @@ typedef struct dup_id {
 /* A sparse state, 8-byte aligned inside the record area. */
 typedef struct ac_rec {
     uint64_t labels;   /* children's bytes in order, padded with the last */
+    uint64_t follow;   /* characters that may go on from the state: see follows */
     uint32_t fail;     /* tagged */
     uint32_t info;     /* state number | children << 28 */
     uint32_t child[];  /* tagged, in label order */
@@ -115,7 +135,13 @@ struct ca_matcher {
     uint64_t *recs;      /* sparse records */
     size_t n_recs;       /* in 8-byte units */
     uint32_t *row_state; /* per row: its state number */
-    uint64_t *starts;    /* the root's skip filter: see starts_at */
+    uint64_t *row_follow; /* per row: as ac_rec.follow */
+    /* three-byte characters from the root (chars_at); NULL when some term
+     * is not valid UTF-8 */
+    uint16_t *char_block; /* 256 entries: code point >> 8 -> block number */
+    uint32_t *char_state; /* blocks of 256 tagged states; block 0 all root */
+    size_t n_char_blocks;
+    int all_valid;        /* every term added so far is valid UTF-8 */
     /* per state number (breadth-first order), for reporting only */
     size_t n_states;
     uint32_t *out;       /* first state of the output chain, or AC_NONE */
@@ -164,6 +190,7 @@ ca_matcher *ca_matcher_new(void)
     }
     m->cap_trie = 64;
     m->n_trie = 1;
+    m->all_valid = 1;
     m->trie[0] = (trie_node){AC_NONE, AC_NONE, 0, AC_NONE, 0, 0};
     for (int c = 0; c < 256; c++)
         m->root_child[c] = AC_NONE;
@@ -175,8 +202,13 @@ static void free_scan_tables(ca_matcher *m)
     ca_free(m->rows);
     ca_free(m->recs);
     ca_free(m->row_state);
-    ca_free(m->starts);
-    m->starts = NULL;
+    ca_free(m->row_follow);
+    ca_free(m->char_block);
+    ca_free(m->char_state);
+    m->row_follow = NULL;
+    m->char_block = NULL;
+    m->char_state = NULL;
+    m->n_char_blocks = 0;
     ca_free(m->out);
     ca_free(m->out_next);
     ca_free(m->term_id);
@@ -206,6 +238,8 @@ void ca_matcher_free(ca_matcher *m)
     pcre2_general_context_free(m->gctx);
     ca_free(m);
 }
+
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n);
 
 /* Makes room for n more trie nodes; 0 or -1. */
 static int trie_reserve(ca_matcher *m, size_t n)
@@ -264,6 +298,8 @@ int ca_matcher_add(ca_matcher *m, const char *term, size_t len, uint32_t id)
     uint32_t cur = 0;
     for (size_t i = 0; i < len; i++)
         cur = trie_child(m, cur, p[i]);
+    if (m->all_valid && utf8_valid_prefix(p, len) != len)
+        m->all_valid = 0;
     trie_node *t = &m->trie[cur];
     if (!t->term) {
         t->term = 1;
@@ -499,6 +535,7 @@ typedef struct build {
     uint32_t *row;    /* state -> row number, or AC_NONE when sparse */
     uint32_t *tag;    /* state -> tagged value */
     uint32_t *srow;   /* dense rows by state number, before tagging */
+    uint64_t *follow; /* state -> follow filter (ac_rec.follow) */
 } build;
 
 static void build_free(build *b)
@@ -512,6 +549,7 @@ static void build_free(build *b)
     ca_free(b->row);
     ca_free(b->tag);
     ca_free(b->srow);
+    ca_free(b->follow);
 }
 
 /* The complete transition from state s on byte c, by state numbers; the
@@ -525,6 +563,101 @@ static uint32_t build_step(const build *b, uint32_t s, unsigned char c)
             if (b->label[b->first[s] + j] == c)
                 return b->first[s] + j;
         s = b->fail[s];
+    }
+}
+
+/* Whether child state d of the build has a label that is a continuation
+ * byte. */
+static inline int cont_label(const build *b, uint32_t d) { return (b->label[d] & 0xC0) == 0x80; }
+
+/* The three-byte character shortcut (see the top of the file): each
+ * state's follow filter, and the states the root reaches by one character
+ * (char_block, char_state).  Needs the fail links, and tags without T_OUT
+ * yet to be or'ed in later (the tables are filled after the tags are
+ * final: see fill_chars).  Leaves the shortcut off (every filter all ones,
+ * no tables) when some term is not valid UTF-8.  0, or -1 on out of
+ * memory. */
+static int build_follow(ca_matcher *m, const build *b)
+{
+    size_t n = m->n_states;
+    if (!m->all_valid) {
+        for (size_t k = 0; k < n; k++)
+            b->follow[k] = ~0ULL;
+        return 0;
+    }
+    /* own characters first, then or'ed along the suffix chain: in
+     * breadth-first order a state's fail state is done before it */
+    b->follow[0] = 0;
+    for (size_t k = 1; k < n; k++) {
+        uint64_t own = 0;
+        for (uint32_t j = 0; j < b->nkids[k]; j++) {
+            uint32_t d1 = b->first[k] + j;
+            if ((b->label[d1] & 0xF0) != 0xE0)
+                continue;
+            for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
+                uint32_t d2 = b->first[d1] + j2;
+                if (!cont_label(b, d2))
+                    continue;
+                for (uint32_t j3 = 0; j3 < b->nkids[d2]; j3++) {
+                    uint32_t d3 = b->first[d2] + j3;
+                    if (cont_label(b, d3))
+                        own |= 1ULL << (b->label[d3] & 63);
+                }
+            }
+        }
+        b->follow[k] = own | (b->fail[k] ? b->follow[b->fail[k]] : 0);
+    }
+    /* the blocks of 256 code points where a term begins with a
+     * three-byte character */
+    m->char_block = ca_calloc(256, sizeof *m->char_block);
+    if (!m->char_block)
+        return -1;
+    size_t blocks = 1;
+    for (uint32_t j = 0; j < b->nkids[0]; j++) {
+        uint32_t d1 = b->first[0] + j;
+        if ((b->label[d1] & 0xF0) != 0xE0)
+            continue;
+        for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
+            uint32_t d2 = b->first[d1] + j2;
+            if (!cont_label(b, d2) || b->nkids[d2] == 0)
+                continue;
+            uint32_t hi = (b->label[d1] & 0x0Fu) << 4 | (b->label[d2] & 0x3Fu) >> 2;
+            if (m->char_block[hi] == 0)
+                m->char_block[hi] = (uint16_t)blocks++;
+        }
+    }
+    m->char_state = ca_malloc(blocks * 256 * sizeof *m->char_state);
+    if (!m->char_state)
+        return -1;
+    m->n_char_blocks = blocks;
+    return 0;
+}
+
+/* Fills char_state with the final tags: the state the root reaches by
+ * each three-byte character, the root itself where no term begins with it. */
+static void fill_chars(ca_matcher *m, const build *b)
+{
+    if (!m->char_state)
+        return;
+    for (size_t i = 0; i < m->n_char_blocks * 256; i++)
+        m->char_state[i] = T_ROOT;
+    for (uint32_t j = 0; j < b->nkids[0]; j++) {
+        uint32_t d1 = b->first[0] + j;
+        if ((b->label[d1] & 0xF0) != 0xE0)
+            continue;
+        for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
+            uint32_t d2 = b->first[d1] + j2;
+            if (!cont_label(b, d2))
+                continue;
+            for (uint32_t j3 = 0; j3 < b->nkids[d2]; j3++) {
+                uint32_t d3 = b->first[d2] + j3;
+                if (!cont_label(b, d3))
+                    continue;
+                uint32_t cp = (b->label[d1] & 0x0Fu) << 12 | (b->label[d2] & 0x3Fu) << 6 |
+                              (b->label[d3] & 0x3Fu);
+                m->char_state[(size_t)m->char_block[cp >> 8] * 256 + (cp & 255)] = b->tag[d3];
+            }
+        }
     }
 }
 
@@ -544,12 +677,13 @@ int ca_matcher_build(ca_matcher *m)
     b.fail = ca_malloc(n * sizeof *b.fail);
     b.row = ca_malloc(n * sizeof *b.row);
     b.tag = ca_malloc(n * sizeof *b.tag);
+    b.follow = ca_malloc(n * sizeof *b.follow);
     m->out = ca_malloc(n * sizeof *m->out);
     m->out_next = ca_malloc(n * sizeof *m->out_next);
     m->term_id = ca_malloc(n * sizeof *m->term_id);
     m->depth = ca_malloc(n * sizeof *m->depth);
     if (!b.order || !b.parent || !b.label || !b.first || !b.nkids || !b.fail || !b.row ||
-        !b.tag || !m->out || !m->out_next || !m->term_id || !m->depth)
+        !b.tag || !b.follow || !m->out || !m->out_next || !m->term_id || !m->depth)
         goto oom;
     m->n_states = n;
 
@@ -594,15 +728,16 @@ int ca_matcher_build(ca_matcher *m)
     for (size_t k = 0; k < n; k++)
         if (b.row[k] == AC_NONE) {
             b.tag[k] = (uint32_t)n_recs;
-            n_recs += 2 + (b.nkids[k] + 1) / 2;
+            n_recs += 3 + (b.nkids[k] + 1) / 2;
         }
     if (n_recs > T_VAL || n_rows > T_VAL)
         goto oom;
     b.srow = ca_malloc(n_rows * 256 * sizeof *b.srow);
     m->rows = ca_malloc(n_rows * 256 * sizeof *m->rows);
     m->row_state = ca_malloc(n_rows * sizeof *m->row_state);
+    m->row_follow = ca_malloc(n_rows * sizeof *m->row_follow);
     m->recs = ca_calloc(n_recs ? n_recs : 1, sizeof *m->recs);
-    if (!b.srow || !m->rows || !m->row_state || !m->recs)
+    if (!b.srow || !m->rows || !m->row_state || !m->row_follow || !m->recs)
         goto oom;
     if (m->n_dups) { /* further ids: per state an offset into ids */
         m->more = ca_malloc(n * sizeof *m->more);
@@ -631,40 +766,6 @@ int ca_matcher_build(ca_matcher *m)
     m->n_rows = n_rows;
     m->n_recs = n_recs;
 
-    /* The root's skip filter (starts_at): which pairs begin a term, which
-     * of them need no further look, and which three-byte characters begin
-     * a term. */
-    m->starts = ca_calloc(3 * 65536 / 64, sizeof *m->starts);
-    if (!m->starts)
-        goto oom;
-    uint64_t *pair_any = m->starts, *pair_sure = m->starts + 1024, *chars = m->starts + 2048;
-    for (uint32_t j = 0; j < b.nkids[0]; j++) {
-        uint32_t d1 = b.first[0] + j, b0 = b.label[d1];
-        if (m->out[d1] == d1) { /* a one-byte term: any pair, no skip */
-            for (int c = 0; c < 4; c++)
-                pair_any[b0 << 2 | (uint32_t)c] = pair_sure[b0 << 2 | (uint32_t)c] = ~0ULL;
-            continue;
-        }
-        for (uint32_t k = 0; k < b.nkids[d1]; k++) {
-            uint32_t d2 = b.first[d1] + k, b1 = b.label[d2], pair = b0 << 8 | b1;
-            uint64_t bit = 1ULL << (pair & 63);
-            pair_any[pair >> 6] |= bit;
-            if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || m->out[d2] == d2) {
-                pair_sure[pair >> 6] |= bit;
-                continue;
-            }
-            for (uint32_t l = 0; l < b.nkids[d2]; l++) {
-                uint32_t b2 = b.label[b.first[d2] + l];
-                if ((b2 & 0xC0) != 0x80) {
-                    pair_sure[pair >> 6] |= bit;
-                    continue;
-                }
-                uint32_t cp = (b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F);
-                chars[cp >> 6] |= 1ULL << (cp & 63);
-            }
-        }
-    }
-
     /* Fail links, output links and complete rows, in breadth-first order:
      * whatever a state's links depend on is shallower, hence done. */
     b.fail[0] = 0;
@@ -686,6 +787,8 @@ int ca_matcher_build(ca_matcher *m)
                 row[b.label[b.first[k] + j]] = b.first[k] + j;
         }
     }
+    if (build_follow(m, &b) != 0)
+        goto oom;
     for (size_t k = 0; k < n; k++) {
         m->out_next[k] = m->out[b.fail[k]];
         if (k == 0)
@@ -699,11 +802,13 @@ int ca_matcher_build(ca_matcher *m)
     for (size_t k = 0; k < n; k++) {
         if (b.row[k] != AC_NONE) {
             m->row_state[b.row[k]] = (uint32_t)k;
+            m->row_follow[b.row[k]] = b.follow[k];
             continue;
         }
         ac_rec *r = (ac_rec *)(void *)(m->recs + (b.tag[k] & T_VAL));
         uint32_t nk = b.nkids[k];
         r->fail = b.tag[b.fail[k]];
+        r->follow = b.follow[k];
         r->info = (uint32_t)k | nk << 28;
         r->labels = 0;
         for (uint32_t j = 0; j < SPARSE_MAX && nk; j++)
@@ -711,6 +816,7 @@ int ca_matcher_build(ca_matcher *m)
         for (uint32_t j = 0; j < nk; j++)
             r->child[j] = b.tag[b.first[k] + j];
     }
+    fill_chars(m, &b);
     build_free(&b);
     ca_free(m->trie);
     m->trie = NULL;
@@ -735,8 +841,9 @@ size_t ca_matcher_memory(const ca_matcher *m)
     if (!m)
         return 0;
     size_t bytes = sizeof *m + m->cap_trie * sizeof *m->trie + m->cap_pats * sizeof *m->pats;
-    bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state);
-    bytes += m->starts ? 3 * 65536 / 8 : 0;
+    bytes += m->n_rows * (256 * sizeof *m->rows + sizeof *m->row_state + sizeof *m->row_follow);
+    if (m->char_block)
+        bytes += 256 * sizeof *m->char_block + m->n_char_blocks * 256 * sizeof *m->char_state;
     bytes += m->n_recs * sizeof *m->recs;
     bytes += m->n_states * 4 * sizeof(uint32_t); /* out, out_next, term_id, depth */
     bytes += (m->more ? m->n_states : 0) * sizeof *m->more + m->n_ids * sizeof *m->ids;
@@ -952,11 +1059,119 @@ static void heap_down(ca_match_scratch *s, size_t i)
     }
 }
 
+/* The decimal digits (\d in UCP mode, general category Nd) beyond ASCII:
+ * Unicode 14 (what Python's unicodedata gave) plus the digits Unicode 15
+ * and 16 added, so that a newer PCRE2 finds no digit missing here (a
+ * range too many only lets a text through to the pattern).
+ * test_matcher.digit_table_covers_pcre2 checks every code point. */
+static const uint32_t nd_ranges[][2] = {
+    {0x660, 0x669},     {0x6F0, 0x6F9},     {0x7C0, 0x7C9},     {0x966, 0x96F},
+    {0x9E6, 0x9EF},     {0xA66, 0xA6F},     {0xAE6, 0xAEF},     {0xB66, 0xB6F},
+    {0xBE6, 0xBEF},     {0xC66, 0xC6F},     {0xCE6, 0xCEF},     {0xD66, 0xD6F},
+    {0xDE6, 0xDEF},     {0xE50, 0xE59},     {0xED0, 0xED9},     {0xF20, 0xF29},
+    {0x1040, 0x1049},   {0x1090, 0x1099},   {0x17E0, 0x17E9},   {0x1810, 0x1819},
+    {0x1946, 0x194F},   {0x19D0, 0x19D9},   {0x1A80, 0x1A89},   {0x1A90, 0x1A99},
+    {0x1B50, 0x1B59},   {0x1BB0, 0x1BB9},   {0x1C40, 0x1C49},   {0x1C50, 0x1C59},
+    {0xA620, 0xA629},   {0xA8D0, 0xA8D9},   {0xA900, 0xA909},   {0xA9D0, 0xA9D9},
+    {0xA9F0, 0xA9F9},   {0xAA50, 0xAA59},   {0xABF0, 0xABF9},   {0xFF10, 0xFF19},
+    {0x104A0, 0x104A9}, {0x10D30, 0x10D39}, {0x10D40, 0x10D49}, {0x11066, 0x1106F},
+    {0x110F0, 0x110F9}, {0x11136, 0x1113F}, {0x111D0, 0x111D9}, {0x112F0, 0x112F9},
+    {0x11450, 0x11459}, {0x114D0, 0x114D9}, {0x11650, 0x11659}, {0x116C0, 0x116C9},
+    {0x116D0, 0x116E3}, {0x11730, 0x11739}, {0x118E0, 0x118E9}, {0x11950, 0x11959},
+    {0x11BF0, 0x11BF9}, {0x11C50, 0x11C59}, {0x11D50, 0x11D59}, {0x11DA0, 0x11DA9},
+    {0x11F50, 0x11F59}, {0x16130, 0x16139}, {0x16A60, 0x16A69}, {0x16AC0, 0x16AC9},
+    {0x16B50, 0x16B59}, {0x16D70, 0x16D79}, {0x1CCF0, 0x1CCF9}, {0x1D7CE, 0x1D7FF},
+    {0x1E140, 0x1E149}, {0x1E2F0, 0x1E2F9}, {0x1E4F0, 0x1E4F9}, {0x1E5F1, 0x1E5FA},
+    {0x1E950, 0x1E959}, {0x1FBF0, 0x1FBF9},
+};
+
+int ca_matcher_is_digit(uint32_t cp)
+{
+    if (cp >= '0' && cp <= '9')
+        return 1;
+    size_t lo = 0, hi = CA_ARRAY_LEN(nd_ranges);
+    while (lo < hi) { /* the first range that ends at or after cp */
+        size_t mid = (lo + hi) / 2;
+        if (nd_ranges[mid][1] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < CA_ARRAY_LEN(nd_ranges) && nd_ranges[lo][0] <= cp;
+}
+
+/* Bytes that need a closer look in a search for \d: ASCII digits, and
+ * every byte that may begin a multi-byte digit or is not valid UTF-8 at
+ * all — every byte from C0 up but the lead bytes E2..E9 and EB..EE
+ * (U+2000..U+9FFF, U+B000..U+EFFF hold no decimal digit). */
+static const uint8_t digit_look[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+    ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    [0xC0] = 1, [0xC1] = 1, [0xC2] = 1, [0xC3] = 1, [0xC4] = 1, [0xC5] = 1, [0xC6] = 1,
+    [0xC7] = 1, [0xC8] = 1, [0xC9] = 1, [0xCA] = 1, [0xCB] = 1, [0xCC] = 1, [0xCD] = 1,
+    [0xCE] = 1, [0xCF] = 1, [0xD0] = 1, [0xD1] = 1, [0xD2] = 1, [0xD3] = 1, [0xD4] = 1,
+    [0xD5] = 1, [0xD6] = 1, [0xD7] = 1, [0xD8] = 1, [0xD9] = 1, [0xDA] = 1, [0xDB] = 1,
+    [0xDC] = 1, [0xDD] = 1, [0xDE] = 1, [0xDF] = 1, [0xE0] = 1, [0xE1] = 1, [0xEA] = 1,
+    [0xEF] = 1, [0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1, [0xF4] = 1, [0xF5] = 1,
+    [0xF6] = 1, [0xF7] = 1, [0xF8] = 1, [0xF9] = 1, [0xFA] = 1, [0xFB] = 1, [0xFC] = 1,
+    [0xFD] = 1, [0xFE] = 1, [0xFF] = 1,
+};
+
+/* Length of the digit at text[i..len) (a character \d matches), or 0 if
+ * none begins there.  A malformed sequence is no digit: PCRE2 runs on
+ * valid stretches only, so no run of digits goes across one. */
+static size_t digit_at(const unsigned char *text, size_t i, size_t len)
+{
+    unsigned c = text[i];
+    if (c < 0x80)
+        return c >= '0' && c <= '9';
+    size_t need = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+    if (need == 0 || i + need >= len)
+        return 0;
+    uint32_t cp = c & (0x3Fu >> need);
+    for (size_t k = 1; k <= need; k++) {
+        if ((text[i + k] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (text[i + k] & 0x3Fu);
+    }
+    return ca_matcher_is_digit(cp) ? need + 1 : 0;
+}
+
+/* Whether text[0..len) holds n characters of \d in a row.  Eight bytes
+ * without a byte worth a look (digit_look) hold no digit, nor the middle
+ * of a run (a digit is at most four bytes long), and are skipped. */
+static int has_digit_run(const unsigned char *text, size_t len, size_t n)
+{
+    size_t run = 0, i = 0;
+    while (i < len) {
+        if (i + 8 <= len) {
+            const unsigned char *w = text + i;
+            if (!(digit_look[w[0]] | digit_look[w[1]] | digit_look[w[2]] | digit_look[w[3]] |
+                  digit_look[w[4]] | digit_look[w[5]] | digit_look[w[6]] | digit_look[w[7]])) {
+                run = 0;
+                i += 8;
+                continue;
+            }
+        }
+        /* byte by byte to the end of this block of eight (a digit may run
+         * past it) */
+        for (size_t end = i + 8 < len ? i + 8 : len; i < end;) {
+            size_t d = digit_look[text[i]] ? digit_at(text, i, len) : 0;
+            if (!d) {
+                run = 0;
+                i++;
+                continue;
+            }
+            if (++run >= n)
+                return 1;
+            i += d;
+        }
+    }
+    return 0;
+}
+
 /* Whether text[0..len) may hold what pattern pt needs (rx_prefilter_parse);
- * 0 only when it certainly does not.  \d in UCP mode is any decimal digit:
- * outside ASCII they are written with the lead bytes C2..DF, E0, E1, EA
- * (U+0660..U+1C59, U+A620..U+ABF9), EF BC 90..99 (full width) and F0..F4;
- * any of those, or an invalid byte, counts as a digit maybe. */
+ * 0 only when it certainly does not. */
 static int rx_prefilter_pass(const rx_pat *pt, const unsigned char *text, size_t len)
 {
     if (pt->pre == PRE_LITERALS) {
@@ -965,25 +1180,9 @@ static int rx_prefilter_pass(const rx_pat *pt, const unsigned char *text, size_t
                 return 1;
         return 0;
     }
-    if (pt->pre != PRE_DIGITS)
-        return 1;
-    size_t run = 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned c = text[i];
-        if (c >= '0' && c <= '9') {
-            if (++run >= pt->digits)
-                return 1;
-            continue;
-        }
-        run = 0;
-        if (c < 0xC2 || (c >= 0xE2 && c <= 0xE9) || (c >= 0xEB && c <= 0xEE))
-            continue; /* ASCII, continuation bytes, no digit in U+2000..U+9FFF, U+B000..U+EFFF */
-        if (c == 0xEF && !(i + 2 < len && text[i + 1] == 0xBC && text[i + 2] >= 0x90 &&
-                           text[i + 2] <= 0x99))
-            continue;
-        return 1;
-    }
-    return 0;
+    if (pt->pre == PRE_DIGITS)
+        return has_digit_run(text, len, pt->digits);
+    return 1;
 }
 
 /* Starts every pattern on text; the heap holds those with a match. */
@@ -1027,30 +1226,20 @@ static inline size_t rx_next_end(const ca_match_scratch *s)
     return s && s->n_heap ? s->cur[s->heap[0]].end : SIZE_MAX;
 }
 
-/* Whether a term can begin at p[0], judged by p[0..n) (n >= 2): 0 only
- * when no term of one or two bytes is p[0] or p[0..2) and none longer
- * begins with p[0..3).  The root may then skip p[0] and stay the root:
- * the true state after p[0] and after p[1] may hold a prefix that begins
- * at p[0], but no term ends there, and from p[2] on the longest suffix
- * that is a prefix begins after p[0] — what the root, fed from p[1], finds.
- *
- * The filter: pair_any has the first two bytes of every term (every pair
- * after a one-byte term); pair_sure those pairs where the bitmap of
- * three-byte characters cannot decide (no lead byte E0..EF, a two-byte
- * term, a third byte that is no continuation byte); chars has the
- * characters U+0000..U+FFFF written in three bytes that begin a term. */
-static inline int starts_at(const uint64_t *starts, const unsigned char *p, size_t n)
+/* Whether the character whose last byte is b2 may go on from tagged
+ * state q (its follow filter has the bit): then the character is taken
+ * byte by byte.  The pointer is chosen without a branch. */
+static inline int follows(const ca_matcher *m, uint32_t q, unsigned b2)
 {
-    uint32_t pair = (uint32_t)p[0] << 8 | p[1];
-    uint64_t bit = 1ULL << (pair & 63);
-    if (!(starts[pair >> 6] & bit))
-        return 0;
-    if ((starts[1024 + (pair >> 6)] & bit) || n < 3)
-        return 1;
-    if ((p[2] & 0xC0) != 0x80)
-        return 0; /* every term that begins with the pair goes on with one */
-    uint32_t cp = (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
-    return (int)(starts[2048 + (cp >> 6)] >> (cp & 63) & 1);
+    const uint64_t *f = q & T_DENSE ? &m->row_follow[q & T_VAL] : &rec_at(m->recs, q)->follow;
+    return (int)(*f >> (b2 & 63) & 1);
+}
+
+/* The state the root reaches by the three-byte character b0 b1 b2. */
+static inline uint32_t chars_at(const ca_matcher *m, unsigned b0, unsigned b1, unsigned b2)
+{
+    uint32_t cp = (b0 & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu);
+    return m->char_state[(size_t)m->char_block[cp >> 8] * 256 + (cp & 255)];
 }
 
 static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, size_t len,
@@ -1071,22 +1260,29 @@ static size_t scan(const ca_matcher *m, ca_match_scratch *s, const char *text, s
     const unsigned char *p = (const unsigned char *)text;
     const uint32_t *rows = m->rows;
     const uint64_t *recs = m->recs;
-    const uint64_t *starts = m->starts;
+    const int whole_chars = m->char_state != NULL;
     uint32_t q = T_ROOT;
-    for (size_t i = 0; i < len; i++) {
-        if (q == T_ROOT) /* skip what begins no term: see starts_at */
-            while (i + 1 < len && !starts_at(starts, p + i, len - i))
-                i++;
+    for (size_t i = 0; i < len;) {
         if (rx_end <= i) {
             if (rx_emit(m, s, text, len, i, fn, ud, &reported))
                 return reported;
             rx_end = rx_next_end(s);
         }
-        q = ac_next(rows, recs, q, p[i]);
+        unsigned c = p[i];
+        /* a three-byte character no term goes on with: one lookup (see the
+         * top of the file); anything else, a byte */
+        if (whole_chars && (c & 0xF0) == 0xE0 && i + 2 < len && (p[i + 1] & 0xC0) == 0x80 &&
+            (p[i + 2] & 0xC0) == 0x80 && !follows(m, q, p[i + 2])) {
+            q = chars_at(m, c, p[i + 1], p[i + 2]);
+            i += 3;
+        } else {
+            q = ac_next(rows, recs, q, (unsigned char)c);
+            i++;
+        }
         if (!(q & T_OUT))
             continue;
         for (uint32_t o = m->out[state_of(m, q)]; o != AC_NONE; o = m->out_next[o]) {
-            ca_match mt = {i + 1 - m->depth[o], i + 1, m->term_id[o]};
+            ca_match mt = {i - m->depth[o], i, m->term_id[o]};
             reported++;
             if (fn(ud, &mt))
                 return reported;

@@ -119,4 +119,11 @@ size_t ca_matcher_pattern_count(const ca_matcher *m);
  * accounting; an estimate that leaves out allocator overhead. */
 size_t ca_matcher_memory(const ca_matcher *m);
 
+/* Whether code point cp is a decimal digit as \d sees it in UCP mode (ASCII
+ * or general category Nd): 1 for every such code point, and 0 for every
+ * other one PCRE2's own tables know (the table may hold the digits of a
+ * newer Unicode than PCRE2's).  The prefilter of ^(?=.*?\d{N}) patterns
+ * uses it; exported for the test that compares it with PCRE2. */
+int ca_matcher_is_digit(uint32_t cp);
+
 #endif

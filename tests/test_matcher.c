@@ -2,6 +2,8 @@
  * naive search, PCRE2 patterns, ordering, threads, out of memory, speed. */
 #include <pthread.h>
 #include <time.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 #include "check.h"
 #include "matcher.h"
 #include "match_hits.h"
@@ -216,6 +218,120 @@ TEST(matcher_many_terms_vs_naive)
     free(text);
     free(terms);
     free(lens);
+    ca_matcher_free(m);
+}
+
+/* Three-byte characters taken whole (matcher.c): a term going on from
+ * the current state, a term going on from a shorter suffix only, terms
+ * of one character, characters whose last byte shares a filter bit, a
+ * character cut by the end of the text, and other UTF-8 lengths around. */
+TEST(matcher_whole_characters)
+{
+    /* 一 E4 B8 80, 亀 E4 BA 80, 倀 E5 80 80: one follow bit (0x80 & 63) */
+    static const char *const terms[] = {"中国", "国人民", "人", "一亀", "a中", "😀中", "é国"};
+    ca_matcher *m = matcher_of(terms, CA_ARRAY_LEN(terms));
+    CHECK_INT(ca_matcher_build(m), 0);
+    /* 中中国: after 中, 中 again (the filter says no), then 国 (yes) */
+    CHECK_STR(scan_str(m, NULL, "中中国"), "3-9:1");
+    /* 中国人民: 国人民 goes on from the suffix 国 of 中国; 人 alone too */
+    CHECK_STR(scan_str(m, NULL, "中国人民"), "0-6:1 6-9:3 3-12:2");
+    /* 一倀 and 一亀: the same bit; only 一亀 is a term */
+    CHECK_STR(scan_str(m, NULL, "一倀一亀"), "6-12:4");
+    /* an ASCII letter, an emoji and a two-byte letter before a character */
+    CHECK_STR(scan_str(m, NULL, "xa中😀中é国"), "1-5:5 5-12:6 12-17:7");
+    /* the text ends inside a character: no lookup past the end */
+    CHECK_STR(scan_str(m, NULL, "中\xe5\x9b"), "");
+    CHECK_STR(scan_str(m, NULL, "人\xe4"), "0-3:3");
+    /* a lone lead byte, then a whole 国: the state after the bad byte */
+    CHECK_STR(scan_str(m, NULL, "中\xe4国人民"), "7-10:3 4-13:2");
+    ca_matcher_free(m);
+}
+
+/* A term that is not valid UTF-8 (cut inside a character, or a lone
+ * continuation byte) turns the whole-character lookups off: the terms
+ * then still match inside characters. */
+TEST(matcher_invalid_term_inside_characters)
+{
+    static const char *const terms[] = {"中国", "\xe5\x9b", "\xbd\xe4"};
+    ca_matcher *m = matcher_of(terms, CA_ARRAY_LEN(terms));
+    CHECK_INT(ca_matcher_build(m), 0);
+    /* 中 E4 B8 AD, 国 E5 9B BD */
+    CHECK_STR(scan_str(m, NULL, "中国中"), "3-5:2 0-6:1 5-7:3");
+    ca_matcher_free(m);
+}
+
+/* ca_matcher_is_digit against PCRE2's own \d (UCP) on every code point:
+ * no digit PCRE2 knows may be missing (the ^(?=.*?\d{N}) prefilter would
+ * drop a match); the table may know the few digits of a newer Unicode. */
+TEST(matcher_digit_table_covers_pcre2)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR) "^\\d$", PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP, &ec, &eo, NULL);
+    CHECK(re != NULL);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    size_t missing = 0, extra = 0, digits = 0;
+    for (uint32_t cp = 0; cp < 0x110000; cp++) {
+        if (cp >= 0xD800 && cp <= 0xDFFF)
+            continue;
+        unsigned char u[4];
+        size_t n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (n == 1)
+            u[0] = (unsigned char)cp;
+        else {
+            for (size_t k = n - 1; k > 0; k--)
+                u[k] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - k))) & 0x3F));
+            u[0] = (unsigned char)((0xF00u >> n) | (cp >> (6 * (n - 1))));
+        }
+        int pcre_digit = pcre2_match(re, u, n, 0, 0, md, NULL) >= 0;
+        int ours = ca_matcher_is_digit(cp);
+        digits += pcre_digit;
+        missing += pcre_digit && !ours;
+        extra += ours && !pcre_digit;
+    }
+    CHECK_INT(missing, 0);
+    CHECK(digits >= 650); /* Unicode 14 has 660 decimal digits: the test means something */
+    CHECK(extra <= 100);  /* the digits Unicode 15 and 16 added */
+    pcre2_match_data_free(md);
+    pcre2_code_free(re);
+}
+
+/* The ^(?=.*?\d{N}) prefilter on digits of every UTF-8 length, an emoji
+ * (no digit) between digits, and a run cut by a malformed byte. */
+TEST(matcher_digit_prefilter_exact)
+{
+    ca_matcher *m = ca_matcher_new();
+    char err[128];
+    CHECK_INT(ca_matcher_add_regex(m, "^(?=.*?\\d{3}).", 1, err, sizeof err), 0);
+    CHECK_INT(ca_matcher_build(m), 0);
+    ca_match_scratch *s = ca_match_scratch_new(m);
+    static const struct {
+        const char *text;
+        const char *want;
+    } cases[] = {
+        {"ab12c3", ""},
+        {"ab123", "0-1:1"},
+        {"x1٣३", "0-1:1"},             /* ASCII, two bytes, three bytes */
+        {"𝟘𝟙x", ""},                  /* four bytes, only two */
+        {"中文𝟘𝟙𝟚", "0-3:1"},
+        {"1😀23", ""},                  /* an emoji between */
+        {"😀😀😀😀😀😀😀😀", ""},        /* nothing but emoji, a block of eight at a time */
+        {"一二三四五六七八九十1२3", "0-3:1"}, /* the run after a block of eight */
+        {"12\xff" "3", ""},              /* the bad byte ends the stretch (and the run) */
+        {"\xff" "123", "1-2:1"},
+    };
+    for (size_t i = 0; i < CA_ARRAY_LEN(cases); i++) {
+        CHECK_STR(scan_str(m, s, cases[i].text), cases[i].want);
+        /* the same verdicts through the entry point for valid text */
+        if (!strchr(cases[i].text, '\xff')) {
+            hits h = {0};
+            ca_matcher_scan_valid(m, s, cases[i].text, strlen(cases[i].text), collect, &h);
+            CHECK_STR(fmt_hits(&h), cases[i].want);
+            hits_free(&h);
+        }
+    }
+    ca_match_scratch_free(s);
     ca_matcher_free(m);
 }
 

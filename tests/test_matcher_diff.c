@@ -5,7 +5,10 @@
  * the automaton's corners: CJK characters that share their first one or
  * two bytes, one- and two-byte terms, lone lead and continuation bytes
  * (invalid UTF-8), terms that share prefixes and suffixes, and, for the
- * patterns, ASCII, full-width and Arabic-Indic digits and newlines. */
+ * patterns, ASCII, full-width and Arabic-Indic digits and newlines.  Valid
+ * terms are also scanned over invalid text: the matcher then takes
+ * three-byte characters whole (matcher.c, "Three-byte characters in one
+ * step"), which must not change a match. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include "check.h"
@@ -24,13 +27,20 @@ static uint32_t rnd(void)
 }
 
 /* 一 丁 七 丐 中 share E4 B8; 乐 乔 share E4 B9; 犯 罪 率 偷 东 西 come
- * from the sample lexicon's pattern; then ASCII, digits and raw bytes. */
+ * from the sample lexicon's pattern; 亀 (E4 BA 80) and 倀 (E5 80 80) end
+ * in the byte of 一 (E4 B8 80), so one bit of a state's follow filter
+ * stands for all three; 。 and … have other lead bytes.  Then every other
+ * length of UTF-8: ASCII, digits (ASCII, full width, Arabic-Indic, the
+ * Devanagari ३ of three bytes, the mathematical 𝟘 of four), é and я of
+ * two bytes, the emoji 😀 of four (no digit), and raw bytes. */
 static const char *const valid_pieces[] = {
     "一", "丁", "七", "丐", "中", "乐", "乔", "犯", "罪", "率", "偷", "东", "西",
-    "a",  "b",  "x",  "1",  "2",  "9",  "０", "１", "٣",  "\n", " ",
+    "亀", "倀", "。", "…",  "a",  "b",  "x",  "1",  "2",  "9",  "０", "１", "٣",
+    "३",  "𝟘",  "é",  "я",  "😀", "\n", " ",
 };
 static const char *const raw_pieces[] = {"\xe4", "\xe4\xb8", "\xb8", "\x80", "\xff", "\xe4\xb8\xe4"};
 
+/* A piece of text: valid UTF-8, or sometimes raw bytes when !valid. */
 static size_t random_piece(char *out, int valid)
 {
     size_t nv = CA_ARRAY_LEN(valid_pieces), nr = CA_ARRAY_LEN(raw_pieces);
@@ -117,8 +127,10 @@ static int same_stream(const hits *got, const refs *want)
 enum { ROUNDS = 60, MAX_TERMS = 400, TEXTS = 40 };
 
 /* One round: a random automaton (sometimes with patterns), random texts,
- * every scan compared with the reference.  Returns the matches seen. */
-static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
+ * every scan compared with the reference.  The terms are valid UTF-8 when
+ * valid_terms, the texts when valid (patterns need both).  Returns the
+ * matches seen. */
+static size_t diff_round(int valid_terms, int valid, const char *const *pats, size_t n_pats)
 {
     size_t n_terms = 1 + rnd() % MAX_TERMS, seen = 0;
     char (*terms)[64] = malloc(n_terms * sizeof *terms);
@@ -129,7 +141,7 @@ static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
         lens[i] = 0;
         if (i > 0 && rnd() % 4 == 0) { /* share a prefix or a suffix with a term */
             size_t j = rnd() % i, cut = rnd() % (lens[j] + 1);
-            while (valid && cut < lens[j] && ((unsigned char)terms[j][cut] & 0xC0) == 0x80)
+            while (valid_terms && cut < lens[j] && ((unsigned char)terms[j][cut] & 0xC0) == 0x80)
                 cut++; /* valid text: cut between characters */
             if (rnd() % 2) { /* the first cut bytes of term j, then more */
                 memcpy(terms[i], terms[j], cut);
@@ -140,12 +152,12 @@ static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
             }
             if (lens[i] > 40) {
                 lens[i] = 40;
-                while (valid && lens[i] && ((unsigned char)terms[i][lens[i]] & 0xC0) == 0x80)
+                while (valid_terms && lens[i] && ((unsigned char)terms[i][lens[i]] & 0xC0) == 0x80)
                     lens[i]--;
             }
         }
         for (size_t k = 0; k < pieces; k++)
-            lens[i] += random_piece(terms[i] + lens[i], valid);
+            lens[i] += random_piece(terms[i] + lens[i], valid_terms);
         CHECK_INT(ca_matcher_add(m, terms[i], lens[i], (uint32_t)i), 0);
     }
     pcre2_code **codes = calloc(n_pats ? n_pats : 1, sizeof *codes);
@@ -187,6 +199,12 @@ static size_t diff_round(int valid, const char *const *pats, size_t n_pats)
         hits got = {0};
         size_t n = valid ? ca_matcher_scan_valid(m, s, text, len, collect, &got)
                          : ca_matcher_scan(m, NULL, text, len, collect, &got);
+        if (!valid && n_pats == 0 && rnd() % 2) { /* the other entry point: same terms */
+            hits again = {0};
+            CHECK_INT(ca_matcher_scan(m, s, text, len, collect, &again), n);
+            CHECK(same_stream(&again, &want));
+            hits_free(&again);
+        }
         CHECK_INT(n, want.n);
         CHECK(same_stream(&got, &want));
         if (!same_stream(&got, &want)) {
@@ -229,8 +247,28 @@ TEST(matcher_diff_terms_any_bytes)
 {
     size_t seen = 0;
     for (int r = 0; r < ROUNDS; r++)
-        seen += diff_round(0, NULL, 0);
+        seen += diff_round(0, 0, NULL, 0);
     CHECK(seen > 10000); /* the comparison means something */
+}
+
+/* Valid terms (the whole-character shortcut is on) over texts with raw
+ * bytes: lone lead and continuation bytes next to three-byte characters. */
+TEST(matcher_diff_valid_terms_any_text)
+{
+    size_t seen = 0;
+    for (int r = 0; r < ROUNDS; r++)
+        seen += diff_round(1, 0, NULL, 0);
+    CHECK(seen > 10000);
+}
+
+/* Valid terms over valid text without patterns, with few terms (mostly
+ * sparse states) and many (dense rows, long suffix chains). */
+TEST(matcher_diff_valid_terms_valid_text)
+{
+    size_t seen = 0;
+    for (int r = 0; r < ROUNDS; r++)
+        seen += diff_round(1, 1, NULL, 0);
+    CHECK(seen > 10000);
 }
 
 TEST(matcher_diff_terms_and_patterns)
@@ -242,10 +280,12 @@ TEST(matcher_diff_terms_and_patterns)
         "^(?=.*?一七)[^\\n]*?\\K七",
         "(?<![a-z])(?:ab|xb)(?![a-z0-9])",
         "\\d+",
+        "^(?=.*?\\d{2})[^\\n]*?\\K(?:一|a)\\d", /* two digits of any kind in a row */
+        "^(?=.*?\\d{4}).{0,3}七",
     };
     size_t seen = 0;
     for (int r = 0; r < ROUNDS; r++)
-        seen += diff_round(1, pats, CA_ARRAY_LEN(pats));
+        seen += diff_round(1, 1, pats, CA_ARRAY_LEN(pats));
     CHECK(seen > 10000);
 }
 

@@ -916,30 +916,30 @@ static uint64_t text_sig(const char *t)
  * text (PyWxDump, MemoTrace v2, chatlog) to the nearest earlier message of
  * the conversation with that text: from the named sender when one matches
  * (the name may be a display name where the log has wxids), else the
- * nearest with that text.  sig: scratch for conv_end - conv_start
- * signatures (NULL: none, every candidate is compared). */
-static void link_quotes(ca_import *imp, size_t conv_start, size_t conv_end, uint64_t *sig)
+ * nearest with that text.  ev[0..n): one conversation's events, in order,
+ * the duplicates out.  sig: scratch for n signatures (NULL: none, every
+ * candidate is compared). */
+static void link_quotes(ca_event *const *ev, size_t n, uint64_t *sig)
 {
     int sigs = 0;
-    for (size_t i = conv_start; i < conv_end; i++) {
-        ca_event *q = imp->order[i];
+    for (size_t i = 0; i < n; i++) {
+        ca_event *q = ev[i];
         if (q->type != CA_TYPE_QUOTE || q->reply_to || !q->quote_text || !q->quote_text[0])
             continue;
         if (sig && !sigs) { /* the conversation's candidates, once it has a quote */
-            for (size_t j = conv_start; j < conv_end; j++) {
-                const ca_event *m = imp->order[j];
-                sig[j - conv_start] =
-                    m->kind != CA_KIND_MESSAGE || !m->id || !m->text ? 0 : text_sig(m->text);
+            for (size_t j = 0; j < n; j++) {
+                const ca_event *m = ev[j];
+                sig[j] = m->kind != CA_KIND_MESSAGE || !m->id || !m->text ? 0 : text_sig(m->text);
             }
             sigs = 1;
         }
         uint64_t qs = sig ? text_sig(q->quote_text) : 0;
-        size_t lo = i > conv_start + 5000 ? i - 5000 : conv_start;
+        size_t lo = i > 5000 ? i - 5000 : 0;
         const ca_event *by_text = NULL;
         for (size_t j = i; j-- > lo;) {
-            if (sig && sig[j - conv_start] != qs)
+            if (sig && sig[j] != qs)
                 continue;
-            const ca_event *m = imp->order[j];
+            const ca_event *m = ev[j];
             if (m->kind != CA_KIND_MESSAGE || !m->id || !m->text ||
                 strcmp(m->text, q->quote_text) != 0)
                 continue;
@@ -1014,59 +1014,52 @@ static void take_identity(ca_event *kept, const ca_event *dropped)
     kept->flags = (kept->flags & ~CA_EV_SENDER_WEAK) | (dropped->flags & CA_EV_SENDER_WEAK);
 }
 
-#define CA_EV_DUP 0x80000000u    /* internal: dropped as a duplicate */
-#define CA_EV_ONE_SRC 0x40000000u /* internal: its conversation has one source */
+#define CA_EV_DUP 0x80000000u /* internal: dropped as a duplicate */
 
-/* Marks the events of conversations that come from a single source file:
- * they cannot have copies elsewhere, and de-duplication skips them (the
- * common case: one export per group). */
-static void mark_single_source(ca_import *imp)
+/* A thread's scratch for the finish of its conversations: one buffer,
+ * grown to the largest need so far, that each step uses in turn (the sort's
+ * keys, the events by id, the content keys, the quote signatures). */
+typedef struct finish_scratch {
+    void *buf;
+    size_t cap; /* bytes */
+} finish_scratch;
+
+/* At least bytes of scratch (its earlier contents lost), or NULL (out of
+ * memory; the old buffer stays for the next call). */
+static void *scratch_get(finish_scratch *s, size_t bytes)
 {
-    size_t n = imp->n_events;
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        int one = 1;
-        while (j < n && imp->order[j]->conv == imp->order[i]->conv &&
-               imp->order[j]->platform == imp->order[i]->platform) {
-            one &= imp->order[j]->src_path == imp->order[i]->src_path;
-            j++;
-        }
-        /* equal strings at different addresses end the run early: then
-         * the run is simply not marked, which is always safe */
-        if (one && (j == n || ca_strcmp0(imp->order[j]->conv, imp->order[i]->conv) != 0 ||
-                    ca_strcmp0(imp->order[j]->platform, imp->order[i]->platform) != 0) &&
-            (i == 0 || ca_strcmp0(imp->order[i - 1]->conv, imp->order[i]->conv) != 0 ||
-             ca_strcmp0(imp->order[i - 1]->platform, imp->order[i]->platform) != 0))
-            for (size_t k = i; k < j; k++)
-                imp->order[k]->flags |= CA_EV_ONE_SRC;
-        i = j;
+    if (bytes > s->cap) {
+        void *p = ca_grow(s->buf, &s->cap, bytes, 1, 1u << 16);
+        if (!p)
+            return NULL;
+        s->buf = p;
     }
+    return s->buf;
 }
 
 /* The same message seen in two exports (two people exported one group,
- * overlapping months) is kept once: same platform message id in the same
- * conversation, same kind and type, within two minutes, from the same
- * sender where both sides name it by id.  O(n log n). */
-static ca_status mark_duplicates(ca_import *imp)
+ * overlapping months) is kept once: same platform message id in the
+ * conversation ev[0..n), same kind and type, within two minutes, from the
+ * same sender where both sides name it by id.  O(n log n).  -1 on out of
+ * memory. */
+static int mark_duplicates(ca_event *const *ev, size_t n, finish_scratch *s)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < imp->n_events; i++)
-        n += !(imp->order[i]->flags & CA_EV_ONE_SRC) && real_id(imp->order[i]->id);
-    if (n < 2)
-        return CA_OK;
-    ca_event **by_id = ca_malloc(n * sizeof *by_id);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += real_id(ev[i]->id);
+    if (m < 2)
+        return 0;
+    ca_event **by_id = scratch_get(s, m * sizeof *by_id);
     if (!by_id)
-        return CA_FATAL;
-    n = 0;
-    for (size_t i = 0; i < imp->n_events; i++)
-        if (!(imp->order[i]->flags & CA_EV_ONE_SRC) && real_id(imp->order[i]->id))
-            by_id[n++] = imp->order[i];
-    qsort(by_id, n, sizeof *by_id, cmp_by_id);
-    for (size_t i = 0; i < n;) {
+        return -1;
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (real_id(ev[i]->id))
+            by_id[m++] = ev[i];
+    qsort(by_id, m, sizeof *by_id, cmp_by_id);
+    for (size_t i = 0; i < m;) {
         size_t j = i + 1;
-        while (j < n && ca_strcmp0(by_id[j]->conv, by_id[i]->conv) == 0 &&
-               ca_strcmp0(by_id[j]->platform, by_id[i]->platform) == 0 &&
-               strcmp(by_id[j]->id, by_id[i]->id) == 0)
+        while (j < m && strcmp(by_id[j]->id, by_id[i]->id) == 0)
             j++;
         for (size_t k = i + 1; k < j; k++)
             if (same_record(by_id[i], by_id[k])) {
@@ -1075,8 +1068,7 @@ static ca_status mark_duplicates(ca_import *imp)
             }
         i = j;
     }
-    ca_free(by_id);
-    return CA_OK;
+    return 0;
 }
 
 /* ---- de-duplication by content (SPEC §3): when the two sides do not
@@ -1152,16 +1144,17 @@ static int cmp_hkey(const void *pa, const void *pb)
     return cmp_events(&a->e, &b->e);
 }
 
-static ca_status mark_content_duplicates(ca_import *imp)
+/* Marks the copies by content among ev[0..n), one conversation's events
+ * (the copies by id marked already).  -1 on out of memory. */
+static int mark_content_duplicates(ca_event *const *ev, size_t n, finish_scratch *s)
 {
-    size_t n = imp->n_events;
-    hkey *keys = ca_malloc((n ? n : 1) * sizeof *keys);
+    hkey *keys = scratch_get(s, n * sizeof *keys);
     if (!keys)
-        return CA_FATAL;
+        return -1;
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        if (!(imp->order[i]->flags & (CA_EV_DUP | CA_EV_ONE_SRC)))
-            keys[m++] = (hkey){content_hash(imp->order[i]), imp->order[i]};
+        if (!(ev[i]->flags & CA_EV_DUP))
+            keys[m++] = (hkey){content_hash(ev[i]), ev[i]};
     qsort(keys, m, sizeof *keys, cmp_hkey);
     for (size_t i = 0; i < m;) {
         size_t j = i + 1;
@@ -1187,167 +1180,115 @@ static ca_status mark_content_duplicates(ca_import *imp)
         }
         i = j;
     }
-    ca_free(keys);
-    return CA_OK;
+    return 0;
 }
 
-/* ---- the event sort: cmp_events' order from a 64-bit key per event —
- * the rank of the platform, the rank of the conversation (ranks in
- * ca_strcmp0 order, equal strings equal ranks) and the time from the
- * earliest — radix-sorted in a contiguous array instead of comparing
- * events through pointers; events with equal keys (same conversation and
- * millisecond) are then ordered by cmp_events itself. */
+/* ---- the finish, a conversation at a time.  Every step after the split
+ * into conversations — the order by time, who everyone is, the
+ * de-duplication (its keys include the conversation), the quote links —
+ * reads and writes only the events of one conversation, so conversations
+ * are finished side by side on threads, each by one thread, in cmp_events'
+ * order whatever the number of threads. */
 
+/* Pointer-pair set: open addressing, grown at half full, a value per
+ * pair. */
 typedef struct pslot {
-    const char *p;
-    uint32_t rank;
+    const char *p, *q;
+    size_t val;
     int used;
 } pslot;
 
-/* Pointer set: open addressing, grown at half full. */
 typedef struct pset {
     pslot *slots;
     size_t cap, n;
 } pset;
 
-static size_t ptr_hash(const char *p, size_t cap)
+static size_t ptr_hash(const char *p, const char *q, size_t cap)
 {
-    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    uint64_t h = (uint64_t)(uintptr_t)p ^ (uint64_t)(uintptr_t)q * 0xC2B2AE3D27D4EB4Full;
+    h *= 0x9E3779B97F4A7C15ull;
     return (size_t)(h >> 17) & (cap - 1);
 }
 
-static pslot *pset_find(pset *t, const char *p)
+static pslot *pset_find(pset *t, const char *p, const char *q)
 {
-    size_t j = ptr_hash(p, t->cap);
-    while (t->slots[j].used && t->slots[j].p != p)
+    size_t j = ptr_hash(p, q, t->cap);
+    while (t->slots[j].used && (t->slots[j].p != p || t->slots[j].q != q))
         j = (j + 1) & (t->cap - 1);
     return &t->slots[j];
 }
 
-static int pset_add(pset *t, const char *p)
+/* The slot of (p, q), added with value 0 when new; NULL on out of memory. */
+static pslot *pset_add(pset *t, const char *p, const char *q)
 {
     if ((t->n + 1) * 2 > t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
         pslot *ns = ca_calloc(cap, sizeof *ns);
         if (!ns)
-            return -1;
+            return NULL;
         pset old = *t;
         t->slots = ns;
         t->cap = cap;
         for (size_t i = 0; i < old.cap; i++)
             if (old.slots[i].used)
-                *pset_find(t, old.slots[i].p) = old.slots[i];
+                *pset_find(t, old.slots[i].p, old.slots[i].q) = old.slots[i];
         ca_free(old.slots);
     }
-    pslot *sl = pset_find(t, p);
+    pslot *sl = pset_find(t, p, q);
     if (!sl->used) {
-        sl->used = 1;
-        sl->p = p;
+        *sl = (pslot){p, q, 0, 1};
         t->n++;
     }
-    return 0;
+    return sl;
 }
 
 static int cmp_pslot(const void *a, const void *b)
 {
-    return ca_strcmp0(((const pslot *)a)->p, ((const pslot *)b)->p);
+    const pslot *x = a, *y = b;
+    int c = ca_strcmp0(x->p, y->p);
+    return c ? c : ca_strcmp0(x->q, y->q);
 }
 
-/* Ranks the strings of the set in ca_strcmp0 order; returns the number of
- * bits the largest rank needs, or -1 (out of memory). */
-static int pset_rank(pset *t)
+/* Sets each pair's value to its rank in ca_strcmp0 order of (p, q), equal
+ * strings at different addresses one rank; returns the number of ranks,
+ * or (size_t)-1 on out of memory. */
+static size_t pset_rank(pset *t)
 {
     pslot *v = ca_malloc((t->n ? t->n : 1) * sizeof *v);
     if (!v)
-        return -1;
+        return (size_t)-1;
     size_t k = 0;
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].used)
             v[k++] = t->slots[i];
     qsort(v, k, sizeof *v, cmp_pslot);
-    uint32_t rank = 0;
+    size_t rank = 0;
     for (size_t i = 0; i < k; i++) {
-        if (i && ca_strcmp0(v[i - 1].p, v[i].p) != 0)
+        if (i && cmp_pslot(&v[i - 1], &v[i]) != 0)
             rank++;
-        pset_find(t, v[i].p)->rank = rank;
+        pset_find(t, v[i].p, v[i].q)->val = rank;
     }
     ca_free(v);
-    int bits = 0;
-    while (bits < 32 && (rank >> bits))
-        bits++;
-    return bits;
+    return k ? rank + 1 : 0;
 }
 
-/* Sorts order[0..n) as qsort with cmp_events would; -1 when it cannot
- * (out of memory, or keys that do not fit 64 bits): the caller sorts. */
-_Static_assert(sizeof(ca_event *) <= sizeof(uint64_t), "sort_by_key reuses a key buffer for pointers");
-
-static int sort_by_key(ca_event **order, size_t n)
+/* The number of bits v needs. */
+static int bits_for(uint64_t v)
 {
-    if (n < 2)
-        return 0;
-    if (n > UINT32_MAX)
-        return -1;
-    pset plat = {0}, conv = {0};
-    uint64_t *key = NULL, *key2 = NULL;
-    uint32_t *idx = NULL, *idx2 = NULL;
-    ca_event **sorted = NULL;
-    int ret = -1;
-    int64_t tmin = order[0]->time_ms, tmax = order[0]->time_ms;
-    for (size_t i = 0; i < n; i++) {
-        const ca_event *e = order[i];
-        if (pset_add(&plat, e->platform) < 0 || pset_add(&conv, e->conv) < 0)
-            goto done;
-        if (e->time_ms < tmin)
-            tmin = e->time_ms;
-        if (e->time_ms > tmax)
-            tmax = e->time_ms;
-    }
-    int pb = pset_rank(&plat), cb = pset_rank(&conv), tb = 0;
-    if (pb < 0 || cb < 0)
-        goto done;
-    uint64_t span = (uint64_t)tmax - (uint64_t)tmin;
-    while (tb < 64 && (span >> tb))
-        tb++;
-    if (pb + cb + tb > 64)
-        goto done;
-    /* When the key and the event's index fit one word together, one array
-     * of words is sorted (the index makes the words distinct and keeps
-     * the sort stable); else a parallel array of indexes moves along. */
-    int ib = 0;
-    while (ib < 32 && ((uint64_t)(n - 1) >> ib))
-        ib++;
-    int kb = pb + cb + tb, packed = kb + ib <= 64;
-    key = ca_malloc_large(n * sizeof *key);
-    key2 = ca_malloc_large(n * sizeof *key2);
-    if (!packed) {
-        idx = ca_malloc_large(n * sizeof *idx);
-        idx2 = ca_malloc_large(n * sizeof *idx2);
-    }
-    if (!key || !key2 || (!packed && (!idx || !idx2)))
-        goto done;
-    for (size_t i = 0; i < n; i++) {
-        const ca_event *e = order[i];
-        uint64_t k = (uint64_t)e->time_ms - (uint64_t)tmin;
-        if (cb)
-            k |= (uint64_t)pset_find(&conv, e->conv)->rank << tb;
-        if (pb)
-            k |= (uint64_t)pset_find(&plat, e->platform)->rank << (tb + cb);
-        if (packed) {
-            key[i] = ib ? (kb ? k << ib : 0) | i : k;
-        } else {
-            key[i] = k;
-            idx[i] = (uint32_t)i;
-        }
-    }
-    /* LSD radix sort, 11 bits a pass (stable); a pass whose digit is the
-     * same for every key is skipped */
-    int bits = packed ? kb + ib : kb;
-    size_t *count = ca_malloc(2048 * sizeof *count);
-    if (!count)
-        goto done;
+    int b = 0;
+    while (b < 64 && (v >> b))
+        b++;
+    return b;
+}
+
+/* LSD radix sort of key[0..n) on its low bits, 11 a pass (stable), tmp
+ * the same size; a pass whose digit is the same for every key is skipped.
+ * Returns key or tmp, whichever holds the sorted keys. */
+static uint64_t *radix_sort(uint64_t *key, uint64_t *tmp, size_t n, int bits)
+{
+    size_t count[2048];
     for (int shift = 0; shift < bits; shift += 11) {
-        memset(count, 0, 2048 * sizeof *count);
+        memset(count, 0, sizeof count);
         for (size_t i = 0; i < n; i++)
             count[(key[i] >> shift) & 2047]++;
         if (count[(key[0] >> shift) & 2047] == n)
@@ -1358,116 +1299,262 @@ static int sort_by_key(ca_event **order, size_t n)
             count[d] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < n; i++) {
-            size_t at = count[(key[i] >> shift) & 2047]++;
-            key2[at] = key[i];
-            if (!packed)
-                idx2[at] = idx[i];
-        }
-        uint64_t *tk = key;
-        key = key2;
-        key2 = tk;
-        uint32_t *ti = idx;
-        idx = idx2;
-        idx2 = ti;
+        for (size_t i = 0; i < n; i++)
+            tmp[count[(key[i] >> shift) & 2047]++] = key[i];
+        uint64_t *t = key;
+        key = tmp;
+        tmp = t;
     }
-    ca_free(count);
-    ca_free(idx2);
-    idx2 = NULL;
-    /* key2's storage (n 8-byte words) takes the sorted pointers; key keeps
-     * the bare keys */
-    uint64_t imask = ib ? ((uint64_t)1 << ib) - 1 : 0;
-    sorted = (ca_event **)(void *)key2;
-    key2 = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (packed) {
-            sorted[i] = order[key[i] & imask];
-            key[i] = ib < 64 && kb ? key[i] >> ib : 0;
-        } else {
-            sorted[i] = order[idx[i]];
-        }
+    return key;
+}
+
+/* Sorts ev[0..n), one conversation's events, as qsort with cmp_events
+ * would: by time — nothing to do when they are in time order already, as
+ * one export's events usually are, else a radix sort of (time from the
+ * earliest, position) in one 64-bit word, or qsort when that does not fit
+ * — then the events of one millisecond by the rest of cmp_events (path,
+ * line, seq).  -1 on out of memory. */
+static int sort_conversation(ca_event **ev, size_t n, finish_scratch *s)
+{
+    if (n < 2)
+        return 0;
+    int64_t tmin = ev[0]->time_ms, tmax = tmin;
+    int in_order = 1;
+    for (size_t i = 1; i < n; i++) {
+        int64_t t = ev[i]->time_ms;
+        in_order &= t >= ev[i - 1]->time_ms;
+        tmin = t < tmin ? t : tmin;
+        tmax = t > tmax ? t : tmax;
     }
-    /* equal keys: the rest of cmp_events (path, line, seq) */
+    if (!in_order) {
+        int tb = bits_for((uint64_t)tmax - (uint64_t)tmin), ib = bits_for(n - 1);
+        if (n < 64 || tb + ib > 64) {
+            qsort(ev, n, sizeof *ev, cmp_events);
+            return 0;
+        }
+        uint64_t *key = scratch_get(s, n * (2 * sizeof *key + sizeof *ev));
+        if (!key)
+            return -1;
+        uint64_t *tmp = key + n;
+        ca_event **sorted = (ca_event **)(void *)(tmp + n);
+        for (size_t i = 0; i < n; i++)
+            key[i] = ((uint64_t)ev[i]->time_ms - (uint64_t)tmin) << ib | i;
+        key = radix_sort(key, tmp, n, tb + ib);
+        uint64_t imask = ((uint64_t)1 << ib) - 1;
+        for (size_t i = 0; i < n; i++)
+            sorted[i] = ev[key[i] & imask];
+        memcpy(ev, sorted, n * sizeof *ev);
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         int ordered = 1;
-        while (j < n && key[j] == key[i]) {
-            if (ordered && cmp_events(&sorted[j - 1], &sorted[j]) > 0)
+        while (j < n && ev[j]->time_ms == ev[i]->time_ms) {
+            if (ordered && cmp_events(&ev[j - 1], &ev[j]) > 0)
                 ordered = 0;
             j++;
         }
         if (!ordered)
-            qsort(sorted + i, j - i, sizeof *sorted, cmp_events);
+            qsort(ev + i, j - i, sizeof *ev, cmp_events);
         i = j;
     }
-    memcpy(order, sorted, n * sizeof *order);
-    ret = 0;
-done:
-    ca_free(plat.slots);
-    ca_free(conv.slots);
-    ca_free(key);
-    ca_free(key2);
-    ca_free(idx);
-    ca_free(idx2);
-    ca_free(sorted);
-    return ret;
+    return 0;
 }
 
-/* The finish's work on threads: who everyone is, a range of events per
- * thread (each with its own memo and arena: the results do not depend on
- * them), then the quotes, a conversation per task. */
+/* A run of events in storage order with one platform and conversation
+ * (pointers), and the rank of that conversation. */
+typedef struct ev_run {
+    size_t from, to;
+    const char *platform, *conv;
+    size_t c;
+} ev_run;
+
+/* The finish's work on threads: the runs, a range of storage per thread;
+ * then the conversations, largest first, each by one thread. */
 typedef struct finish_job {
     ca_import *imp;
-    ca_arena **arenas;       /* per thread, kept by the import */
-    const size_t *conv_at;   /* conversation k is order[conv_at[k] .. conv_at[k + 1]) */
-    size_t n_convs, longest;
+    ca_arena **arenas;          /* per thread, kept by the import */
+    ev_run *runs[POOL_MAX];     /* per thread, in storage order */
+    size_t n_runs[POOL_MAX];
+    pset dups[POOL_MAX];        /* per thread: src_path → duplicates dropped */
+    size_t n_convs;
+    size_t *conv_at;            /* conversation c is order[conv_at[c] .. conv_at[c + 1]) ... */
+    size_t *kept;               /* ... of which the first kept[c] are kept */
+    size_t *run_at;             /* its runs are run_of[run_at[c] .. run_at[c + 1]) */
+    const ev_run **run_of;
+    size_t *by_size;            /* conversations, largest first */
     atomic_size_t next;
     atomic_int failed;
 } finish_job;
 
-static void identify_range(void *arg, int tid, int threads)
+static ca_event *event_at(const ca_import *imp, size_t i)
+{
+    return &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
+}
+
+static void find_runs(void *arg, int tid, int threads)
 {
     finish_job *fj = arg;
-    ca_import *imp = fj->imp;
+    const ca_import *imp = fj->imp;
     size_t from = imp->n_events * (size_t)tid / (size_t)threads,
            to = imp->n_events * (size_t)(tid + 1) / (size_t)threads;
-    ca_identity *idn = ca_identity_new(imp->cfg->roster);
-    if (!idn) {
-        atomic_store(&fj->failed, 1);
-        return;
+    ev_run *runs = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = from; i < to; i++) {
+        const ca_event *e = event_at(imp, i);
+        if (n && runs[n - 1].platform == e->platform && runs[n - 1].conv == e->conv)
+            continue;
+        ev_run *nr = ca_grow(runs, &cap, n + 1, sizeof *runs, 64);
+        if (!nr) {
+            atomic_store(&fj->failed, 1);
+            break;
+        }
+        runs = nr;
+        runs[n++] = (ev_run){i, to, e->platform, e->conv, 0};
+        if (n > 1)
+            runs[n - 2].to = i;
     }
-    for (size_t i = from; i < to; i++)
-        if (ca_identity_apply(idn, imp->order[i], fj->arenas[tid]) < 0) {
+    fj->runs[tid] = runs;
+    fj->n_runs[tid] = n;
+}
+
+/* Finishes conversation c: its events gathered from its runs, sorted,
+ * resolved, the duplicates marked and moved out of the kept prefix (and
+ * counted by file in dups), the quotes linked.  -1 on out of memory. */
+static int finish_conversation(finish_job *fj, size_t c, ca_identity *idn, ca_arena *arena,
+                               finish_scratch *s, pset *dups)
+{
+    ca_import *imp = fj->imp;
+    ca_event **ev = imp->order + fj->conv_at[c];
+    size_t n = fj->conv_at[c + 1] - fj->conv_at[c], at = 0;
+    for (size_t r = fj->run_at[c]; r < fj->run_at[c + 1]; r++)
+        for (size_t i = fj->run_of[r]->from; i < fj->run_of[r]->to; i++)
+            ev[at++] = event_at(imp, i);
+    if (sort_conversation(ev, n, s) < 0)
+        return -1;
+    int one_source = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (ca_identity_apply(idn, ev[i], arena) < 0)
+            return -1;
+        one_source &= ev[i]->src_path == ev[0]->src_path;
+    }
+    size_t kept = n;
+    /* one source file (the common case: one export per group) has no
+     * copies elsewhere */
+    if (!one_source) {
+        if (mark_duplicates(ev, n, s) < 0 || mark_content_duplicates(ev, n, s) < 0)
+            return -1;
+        kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            ca_event *e = ev[i];
+            if (!(e->flags & CA_EV_DUP)) {
+                ev[kept++] = e;
+                continue;
+            }
+            e->flags &= ~CA_EV_DUP;
+            pslot *sl = pset_add(dups, e->src_path, NULL);
+            if (!sl)
+                return -1;
+            sl->val++;
+        }
+    }
+    fj->kept[c] = kept;
+    /* no scratch for the signatures: every candidate compared, slower */
+    link_quotes(ev, kept, scratch_get(s, kept * sizeof(uint64_t)));
+    return 0;
+}
+
+static void finish_conversations(void *arg, int tid, int threads)
+{
+    (void)threads;
+    finish_job *fj = arg;
+    finish_scratch s = {0};
+    ca_identity *idn = ca_identity_new(fj->imp->cfg->roster);
+    if (!idn)
+        atomic_store(&fj->failed, 1);
+    for (size_t k; idn && (k = atomic_fetch_add(&fj->next, 1)) < fj->n_convs;)
+        if (finish_conversation(fj, fj->by_size[k], idn, fj->arenas[tid], &s, &fj->dups[tid]) < 0) {
             atomic_store(&fj->failed, 1);
             break;
         }
     ca_identity_free(idn);
+    ca_free(s.buf);
 }
 
-static void link_conversations(void *arg, int tid, int threads)
+typedef struct conv_size {
+    size_t n, c;
+} conv_size;
+
+static int cmp_conv_size(const void *pa, const void *pb)
 {
-    (void)tid;
-    (void)threads;
-    finish_job *fj = arg;
-    /* scratch for link_quotes: as long as the longest conversation (NULL:
-     * no filter, only slower) */
-    uint64_t *sig = fj->longest ? ca_malloc(fj->longest * sizeof *sig) : NULL;
-    for (size_t k; (k = atomic_fetch_add(&fj->next, 1)) < fj->n_convs;)
-        link_quotes(fj->imp, fj->conv_at[k], fj->conv_at[k + 1], sig);
-    ca_free(sig);
+    const conv_size *a = pa, *b = pb;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return a->c < b->c ? -1 : a->c > b->c;
 }
 
+/* The conversations of the runs: their ranks, where each one's events go
+ * in order[], its runs in storage order, and the conversations by size.
+ * -1 on out of memory. */
+static int plan_conversations(finish_job *fj, int threads)
+{
+    pset convs = {0};
+    size_t n_runs = 0, nc;
+    int ret = -1;
+    conv_size *sizes = NULL;
+    size_t *cursor = NULL;
+    for (int t = 0; t < threads; t++)
+        for (size_t i = 0; i < fj->n_runs[t]; i++, n_runs++)
+            if (!pset_add(&convs, fj->runs[t][i].platform, fj->runs[t][i].conv))
+                goto done;
+    if ((nc = pset_rank(&convs)) == (size_t)-1)
+        goto done;
+    fj->n_convs = nc;
+    fj->conv_at = ca_calloc(nc + 1, sizeof *fj->conv_at);
+    fj->run_at = ca_calloc(nc + 1, sizeof *fj->run_at);
+    fj->kept = ca_calloc(nc ? nc : 1, sizeof *fj->kept);
+    fj->by_size = ca_malloc((nc ? nc : 1) * sizeof *fj->by_size);
+    fj->run_of = ca_malloc((n_runs ? n_runs : 1) * sizeof *fj->run_of);
+    sizes = ca_malloc((nc ? nc : 1) * sizeof *sizes);
+    cursor = ca_malloc((nc ? nc : 1) * sizeof *cursor);
+    if (!fj->conv_at || !fj->run_at || !fj->kept || !fj->by_size || !fj->run_of || !sizes ||
+        !cursor)
+        goto done;
+    for (int t = 0; t < threads; t++)
+        for (size_t i = 0; i < fj->n_runs[t]; i++) {
+            ev_run *r = &fj->runs[t][i];
+            r->c = pset_find(&convs, r->platform, r->conv)->val;
+            fj->conv_at[r->c + 1] += r->to - r->from;
+            fj->run_at[r->c + 1]++;
+        }
+    for (size_t c = 0; c < nc; c++) {
+        sizes[c] = (conv_size){fj->conv_at[c + 1], c};
+        fj->conv_at[c + 1] += fj->conv_at[c];
+        fj->run_at[c + 1] += fj->run_at[c];
+        cursor[c] = fj->run_at[c];
+    }
+    for (int t = 0; t < threads; t++)
+        for (size_t i = 0; i < fj->n_runs[t]; i++)
+            fj->run_of[cursor[fj->runs[t][i].c]++] = &fj->runs[t][i];
+    qsort(sizes, nc, sizeof *sizes, cmp_conv_size);
+    for (size_t k = 0; k < nc; k++)
+        fj->by_size[k] = sizes[k].c;
+    ret = 0;
+done:
+    ca_free(convs.slots);
+    ca_free(sizes);
+    ca_free(cursor);
+    return ret;
+}
+
+/* Sorts the events into cmp_events' order, resolves who everyone is,
+ * drops the duplicates (counted in their files' records) and links the
+ * quotes; on the parser threads' number of threads for a large import,
+ * with an arena each that the import keeps. */
 ca_status ca_import_finish(ca_import *imp)
 {
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
     if (!imp->order)
         return CA_FATAL;
-    for (size_t i = 0; i < imp->n_events; i++)
-        imp->order[i] = &imp->blocks[i / EV_BLOCK][i % EV_BLOCK];
-    if (sort_by_key(imp->order, imp->n_events) < 0)
-        qsort(imp->order, imp->n_events, sizeof *imp->order, cmp_events);
-    /* who everyone is, before de-duplication needs it; on the parser
-     * threads' number of threads, with an arena each that the import keeps */
     int threads = imp->threads > 1 && imp->n_events >= 10000 ? imp->threads : 1;
     finish_job fj;
     memset(&fj, 0, sizeof fj);
@@ -1487,42 +1574,40 @@ ca_status ca_import_finish(ca_import *imp)
             imp->arenas[imp->n_arenas++] = arenas[k];
         }
     }
-    ca_parallel(threads, identify_range, &fj);
+    ca_status st = CA_FATAL;
+    ca_parallel(threads, find_runs, &fj);
+    if (atomic_load(&fj.failed) || plan_conversations(&fj, threads) < 0)
+        goto done;
+    ca_parallel(threads, finish_conversations, &fj);
     if (atomic_load(&fj.failed))
-        return CA_FATAL;
-    mark_single_source(imp);
-    if (mark_duplicates(imp) != CA_OK || mark_content_duplicates(imp) != CA_OK)
-        return CA_FATAL;
-    /* the duplicates out, and where each conversation starts */
-    size_t *conv_at = ca_malloc((imp->n_events + 1) * sizeof *conv_at);
-    if (!conv_at)
-        return CA_FATAL;
-    size_t out = 0, nc = 0;
-    for (size_t i = 0; i < imp->n_events; i++) {
-        ca_event *e = imp->order[i];
-        e->flags &= ~CA_EV_ONE_SRC;
-        if (e->flags & CA_EV_DUP) {
-            e->flags &= ~CA_EV_DUP;
-            ca_file_stats *fs = stats_of(imp, e->src_path);
-            if (fs)
-                fs->duplicates++;
-            continue;
-        }
-        if (out == 0 || ca_strcmp0(imp->order[conv_at[nc - 1]]->platform, e->platform) != 0 ||
-            ca_strcmp0(imp->order[conv_at[nc - 1]]->conv, e->conv) != 0)
-            conv_at[nc++] = out;
-        imp->order[out++] = e;
+        goto done;
+    /* the kept events of the conversations, one after the other */
+    size_t out = 0;
+    for (size_t c = 0; c < fj.n_convs; c++) {
+        if (out != fj.conv_at[c])
+            memmove(imp->order + out, imp->order + fj.conv_at[c], fj.kept[c] * sizeof *imp->order);
+        out += fj.kept[c];
     }
-    conv_at[nc] = out;
     imp->n_order = out;
-    fj.conv_at = conv_at;
-    fj.n_convs = nc;
-    for (size_t k = 0; k < nc; k++)
-        if (conv_at[k + 1] - conv_at[k] > fj.longest)
-            fj.longest = conv_at[k + 1] - conv_at[k];
-    ca_parallel(threads, link_conversations, &fj);
-    ca_free(conv_at);
-    return CA_OK;
+    for (int t = 0; t < threads; t++)
+        for (size_t i = 0; i < fj.dups[t].cap; i++) {
+            const pslot *sl = &fj.dups[t].slots[i];
+            ca_file_stats *fs = sl->used ? stats_of(imp, sl->p) : NULL;
+            if (fs)
+                fs->duplicates += sl->val;
+        }
+    st = CA_OK;
+done:
+    for (int t = 0; t < threads; t++) {
+        ca_free(fj.runs[t]);
+        ca_free(fj.dups[t].slots);
+    }
+    ca_free(fj.conv_at);
+    ca_free(fj.run_at);
+    ca_free(fj.kept);
+    ca_free(fj.by_size);
+    ca_free(fj.run_of);
+    return st;
 }
 
 size_t ca_import_count(const ca_import *imp) { return imp->n_order; }

@@ -48,9 +48,11 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
                                uint64_t *hashed);
 
 /* Parses entries on n threads while the caller's thread reads (and
- * decompresses) the inputs; n <= 1: everything on the caller's thread (the
- * default).  The result — events, their order and seq numbers, file
- * records, diagnostics — is the same for every n. */
+ * decompresses) the inputs, and finishes conversations on n threads in
+ * ca_import_finish (from 10 000 events); n <= 1: everything on the caller's
+ * thread (the default).  The result — events, their order and seq
+ * numbers, file records, duplicate counts, diagnostics — is the same for
+ * every n. */
 void ca_import_set_threads(ca_import *imp, int n);
 
 /* on (the default): entries of plain zip archives are inflated where they
@@ -68,8 +70,10 @@ void ca_import_set_progress(ca_import *imp, void (*fn)(void *ud, uint64_t input_
 ca_status ca_import_buffer(ca_import *imp, const char *path,
                            const unsigned char *data, size_t len);
 
-/* Sorts, links quote replies to the messages they quote, and removes
- * duplicates.  Call once, after the last input. */
+/* Sorts, resolves who everyone is, removes duplicates (counted in the
+ * files' records) and links quote replies to the messages they quote, a
+ * conversation at a time.  Call once, after the last input.  CA_FATAL on
+ * out of memory. */
 ca_status ca_import_finish(ca_import *imp);
 
 /* The events in output order (after finish): by platform, conversation,

@@ -1,5 +1,6 @@
 /* Roster loading, identity resolution (SPEC §5) and de-duplication across
  * exports by content (SPEC §3). */
+#include <time.h>
 #include <unistd.h>
 #include "check.h"
 #include "import_helper.h"
@@ -240,6 +241,129 @@ TEST(duplicate_by_id_keeps_the_resolved_sender)
     CHECK_STR(ev(r, 0)->employee, "E1");
     CHECK_STR(ev(r, 0)->sender, "wxid_zs");
     run_free(r);
+}
+
+/* ---- de-duplication on threads: the same kept events, the same
+ * identities taken over and the same duplicate counts per file at 1, 2, 3
+ * and 8 threads, over enough events (11 520) for ca_import_finish to use
+ * its threads.  Each of 48 groups has two PyWxDump exports overlapping by
+ * half (copies by message id, the exporter's own rows "我" in the first
+ * file resolved from the second; rows with MsgSvrID 0, copies by content)
+ * and a MemoTrace export with wxids meeting a WeClone export with display
+ * names (copies by content, through the resolved employee). */
+
+#define DEDUP_GROUPS 48
+
+/* Appends the files of group k to paths/texts (malloc'd texts). */
+static void dedup_group(int k, char **paths, char **texts, int *n)
+{
+    for (int file = 0; file < 2; file++) { /* PyWxDump: rows 0..99, then 50..149 */
+        char *t = malloc(1 << 16), *p = t;
+        p += sprintf(p, "id,MsgSvrID,type_name,is_sender,talker,room_name,msg,src,CreateTime\n");
+        for (int i = file * 50; i < file * 50 + 100; i++) {
+            int self = file == 0 && i % 7 == 0 && i % 10 != 3;
+            int s = 37 * i % 3600; /* out of time order within the file */
+            p += sprintf(p, "%d,%d,文本,%d,%s,%d@chatroom,第%d组 第%d条,,2026-11-%02d %02d:%02d:%02d\n",
+                         i + 1, i % 10 == 3 ? 0 : k * 1000 + i + 1, self,
+                         self ? "" : i % 7 == 0 || i % 2 ? "wxid_zs" : "wxid_ww1", 9000 + k, k, i,
+                         3 + k % 20, 9 + s / 3600, s / 60 % 60, s % 60);
+        }
+        paths[*n] = malloc(32);
+        snprintf(paths[*n], 32, "%c%02d_0_100.csv", 'a' + file, k);
+        texts[(*n)++] = t;
+    }
+    /* MemoTrace v1 (no ids, wxids, rows 0..19) and WeClone (ids, display
+     * names, UTC, rows 5..24) */
+    char *mt = malloc(1 << 14), *we = malloc(1 << 14), *pm = mt, *pw = we;
+    pm += sprintf(pm, "localId,TalkerId,Type,SubType,IsSender,CreateTime,Status,StrContent,StrTime,"
+                      "Remark,NickName,Sender\n");
+    pw += sprintf(pw, "id,MsgSvrID,type_name,is_sender,talker,msg,src,CreateTime\n");
+    for (int i = 0; i < 25; i++) {
+        long at = 1762131600L + k * 3600L + i * 60L;
+        int zs = i % 3 != 0;
+        struct tm tm;
+        time_t local = (time_t)(at + 8 * 3600), utc = (time_t)at;
+        char lt[32], ut[32];
+        strftime(lt, sizeof lt, "%Y-%m-%d %H:%M:%S", gmtime_r(&local, &tm));
+        strftime(ut, sizeof ut, "%Y-%m-%dT%H:%M:%S.000Z", gmtime_r(&utc, &tm));
+        if (i < 20)
+            pm += sprintf(pm, "%d,5,1,0,0,%ld,2,组%d 话%d,%s,,%s,%s\n", i + 1, at, k, i, lt,
+                          zs ? "张三" : "李四", zs ? "wxid_zs" : "wxid_ls");
+        if (i >= 5)
+            pw += sprintf(pw, "%d,%d,text,0,%s,组%d 话%d,,%s\n", i + 1, k * 100 + i,
+                          zs ? "研发部-张三" : "销售部-李四", k, i, ut);
+    }
+    paths[*n] = malloc(32);
+    snprintf(paths[*n], 32, "g%02d_utf8.csv", k);
+    texts[(*n)++] = mt;
+    paths[*n] = malloc(32);
+    snprintf(paths[*n], 32, "g%02d.csv", k);
+    texts[(*n)++] = we;
+}
+
+/* The kept events (NDJSON) and each file's record, as one string. */
+static char *dedup_dump(char *const *paths, char *const *texts, int n, int threads, size_t *events,
+                        size_t *dups)
+{
+    run *r = run_new(config_with(ROSTER), NULL);
+    cleanup();
+    ca_import_set_threads(r->imp, threads);
+    for (int i = 0; i < n; i++)
+        ca_import_buffer(r->imp, paths[i], (const unsigned char *)texts[i], strlen(texts[i]));
+    CHECK_INT(ca_import_finish(r->imp), CA_OK);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    CHECK_INT(ca_import_write_ndjson(r->imp, f), 0);
+    *events = nev(r);
+    *dups = 0;
+    for (size_t i = 0; i < ca_import_nfiles(r->imp); i++) {
+        const ca_file_stats *fs = ca_import_file(r->imp, i);
+        fprintf(f, "file %s %zu %zu\n", fs->path, fs->events[CA_KIND_MESSAGE], fs->duplicates);
+        *dups += fs->duplicates;
+    }
+    fclose(f);
+    run_free(r);
+    return out;
+}
+
+TEST(dedup_threads_same_result)
+{
+    static char *paths[DEDUP_GROUPS * 4], *texts[DEDUP_GROUPS * 4];
+    int n = 0;
+    for (int k = 0; k < DEDUP_GROUPS; k++)
+        dedup_group(k, paths, texts, &n);
+    size_t events, dups;
+    char *one = dedup_dump(paths, texts, n, 1, &events, &dups);
+    /* per group: 150 + 25 kept, 50 copies by id or by content in the
+     * second PyWxDump file, 15 by content in the MemoTrace file */
+    CHECK_INT(events, DEDUP_GROUPS * 175);
+    CHECK_INT(dups, DEDUP_GROUPS * 65);
+    CHECK(events + dups >= 10000); /* ca_import_finish's threshold for threads */
+    CHECK(strstr(one, "\nfile b07_0_100.csv 100 50\n") != NULL);
+    CHECK(strstr(one, "\nfile g07_utf8.csv 20 15\n") != NULL);
+    CHECK(strstr(one, "\nfile g07.csv 20 0\n") != NULL);
+    /* the exporter's own row 56 of a07, kept, took the sender of b07's copy */
+    CHECK(strstr(one, "\"sender\":\"wxid_zs\",\"sender_name\":null,\"employee\":\"E1\","
+                      "\"text\":\"第7组 第56条\",\"mentions\":[],\"mention_ids\":[],"
+                      "\"reply_to\":null,\"url\":null,\"title\":null,\"actor\":null,"
+                      "\"targets\":[],\"src\":\"a07_0_100.csv:58\"") != NULL);
+    /* row 49 has no copy: still the exporter's own, unresolved */
+    CHECK(strstr(one, "\"sender\":null,\"sender_name\":\"我\",\"employee\":null,"
+                      "\"text\":\"第7组 第49条\"") != NULL);
+    for (int t = 2; t <= 8; t = t == 3 ? 8 : t + 1) {
+        size_t e2, d2;
+        char *many = dedup_dump(paths, texts, n, t, &e2, &d2);
+        CHECK_INT(e2, events);
+        CHECK_INT(d2, dups);
+        CHECK(strcmp(one, many) == 0);
+        free(many);
+    }
+    free(one);
+    for (int i = 0; i < n; i++) {
+        free(paths[i]);
+        free(texts[i]);
+    }
 }
 
 TEST_MAIN()

@@ -15,7 +15,11 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-static void import_with_failure(const char *path, const unsigned char *data, size_t len, long n)
+/* Imports the file (and, with copy, the same bytes again as another
+ * export of the same groups: every event a duplicate) with the n-th
+ * allocation failing. */
+static void import_with_failure(const char *path, const unsigned char *data, size_t len, int copy,
+                                long n)
 {
     ca_config cfg;
     ca_limits lim;
@@ -27,6 +31,10 @@ static void import_with_failure(const char *path, const unsigned char *data, siz
     ca_import *imp = ca_import_new(&cfg, &lim, NULL, diag);
     if (imp) {
         ca_status st = ca_import_buffer(imp, path, data, len);
+        char again[1100];
+        snprintf(again, sizeof again, "copy/%s", path);
+        if (copy && st != CA_FATAL)
+            st = ca_import_buffer(imp, again, data, len);
         if (st != CA_FATAL && ca_import_finish(imp) == CA_OK) {
             FILE *f = fopen("/dev/null", "w");
             ca_import_write_ndjson(imp, f);
@@ -39,7 +47,7 @@ static void import_with_failure(const char *path, const unsigned char *data, siz
     ca_config_free(&cfg);
 }
 
-static void sweep(const char *rel)
+static void sweep_copies(const char *rel, int copy)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", CA_SOURCE_DIR, rel);
@@ -51,11 +59,16 @@ static void sweep(const char *rel)
     /* count the allocations of a clean run, then fail each in turn */
     ca_alloc_fail_after(0);
     long before = ca_alloc_count();
-    import_with_failure(rel, (const unsigned char *)data, len, 0);
+    import_with_failure(rel, (const unsigned char *)data, len, copy, 0);
     long total = ca_alloc_count() - before;
     CHECK(total > 10);
     for (long n = 1; n <= total + 1; n++)
-        import_with_failure(rel, (const unsigned char *)data, len, n);
+        import_with_failure(rel, (const unsigned char *)data, len, copy, n);
+}
+
+static void sweep(const char *rel)
+{
+    sweep_copies(rel, 0);
 }
 
 TEST(oom_pywxdump)
@@ -76,6 +89,13 @@ TEST(oom_memotrace2)
 TEST(oom_chatlog)
 {
     sweep("tests/golden/chatlog-csv/in/chatlog_项目A.csv");
+}
+
+TEST(oom_duplicates)
+{
+    /* the de-duplication's allocations: copies by id and by content */
+    sweep_copies("tests/golden/pywxdump-csv/in/wxid_admin_0_8.csv", 1);
+    sweep_copies("tests/golden/memotrace-csv/in/研发部群_utf8.csv", 1);
 }
 
 TEST(oom_config_load)

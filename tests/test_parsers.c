@@ -537,8 +537,9 @@ TEST(import_threads_same_result)
 
 /* ---- the order of ca_import_finish (platform, conversation, time, then
  * source path, line and input order), on many conversations, ties in
- * time within and across files, and time spans small and huge (the key
- * sort packs the event index into the key only when they fit 64 bits) ---- */
+ * time within and across files, and time spans small and huge: each
+ * conversation is radix-sorted on (time, position) in one 64-bit word
+ * unless it is short (qsort) or already in time order ---- */
 
 static unsigned long sort_rnd = 12345;
 static unsigned sort_next(unsigned n)
@@ -596,8 +597,14 @@ TEST(finish_order_narrow_times_many_ties)
 TEST(finish_order_wide_times_many_conversations)
 {
     /* years 1000..9999 (49 bits of milliseconds), 300 conversations and
-     * 1500 events: key and index do not fit one word */
+     * 1500 events: five events a conversation, sorted by qsort */
     check_finish_order(1, 300, 500);
+}
+
+TEST(finish_order_wide_times_few_conversations)
+{
+    /* 49 bits of time and 9 of position: the radix sort on 58 bits */
+    check_finish_order(1, 3, 500);
 }
 
 TEST_MAIN()

@@ -94,6 +94,15 @@ char *ca_arena_strdup(ca_arena *a, const char *s)
 
 size_t ca_arena_bytes(const ca_arena *a) { return a->bytes; }
 
+int ca_arena_owns(const ca_arena *a, const void *p)
+{
+    const unsigned char *q = p;
+    for (const block *b = a ? a->head : NULL; b; b = b->next)
+        if (q >= b->data && q < b->data + b->size)
+            return 1;
+    return 0;
+}
+
 /* ---- intern table: open addressing over (hash, pointer) slots ---- */
 
 typedef struct slot {

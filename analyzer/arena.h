@@ -23,6 +23,9 @@ char *ca_arena_strndup(ca_arena *a, const char *s, size_t n);
 char *ca_arena_strdup(ca_arena *a, const char *s);
 /* Bytes obtained from the system so far (for memory accounting). */
 size_t ca_arena_bytes(const ca_arena *a);
+/* Whether p points into one of a's blocks (a may be NULL: no).  The cost
+ * grows with the number of blocks, which grow geometrically. */
+int ca_arena_owns(const ca_arena *a, const void *p);
 
 typedef struct ca_interner ca_interner;
 

@@ -10,13 +10,20 @@
 #include "config.h"
 #include "event.h"
 
+struct ca_import;
+struct ca_arena;
+
 /* A conversation as the rules see it: its events in time order, and what
- * groups.csv says of it.  Borrowed by rules for the length of the run. */
+ * groups.csv says of it.  Borrowed by rules for the length of the run.
+ * When imp is set the run holds no conversation's events (they are read
+ * back from the import's spill, ca_conv_events): events is set only in
+ * the copy a worker gives the rules while they run over it. */
 typedef struct ca_conv {
     const char *platform, *id, *name;   /* name: latest known group name */
     const ca_group_reg *reg;            /* groups.csv row or NULL */
     const ca_event *const *events;
     size_t n_events;
+    struct ca_import *imp;
     size_t index;                        /* position in the run's list */
     /* a one-to-one chat, not a group: no rule runs over it (convkind.h);
      * private_why says on what evidence, in words (static string) */
@@ -24,6 +31,14 @@ typedef struct ca_conv {
     const char *private_why;
     size_t period_messages;              /* its messages in the audited period */
 } ca_conv;
+
+/* The events of conversation c, in time order: c->events when the run
+ * holds them, else read back from c->imp into arena (after identity,
+ * de-duplication and quote links, as ca_import_finish does them).
+ * 0, or -1 (out of memory, or the spill could not be read: said on
+ * stderr). */
+int ca_conv_events(const ca_conv *c, struct ca_arena *arena, const ca_event *const **ev,
+                   size_t *n);
 
 typedef enum { CA_SEV_INFO = 0, CA_SEV_MINOR, CA_SEV_MAJOR, CA_SEV_CRITICAL } ca_severity;
 

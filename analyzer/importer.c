@@ -12,9 +12,11 @@
 #include "buf.h"
 #include "charset.h"
 #include "convkind.h"
+#include "finding.h"
 #include "identity.h"
 #include "importer.h"
 #include "parallel.h"
+#include "spill.h"
 #include "timeparse.h"
 
 #define EV_BLOCK 16384 /* events per storage block (~4 MiB) */
@@ -70,6 +72,25 @@ struct ca_import {
     ca_pool *pool;             /* while an input is read with threads */
     ca_arena **arenas;         /* the parser threads' arenas, kept to the end */
     size_t n_arenas;
+    /* ca_import_set_spill: the events go to a spill file as each entry is
+     * committed, a segment per conversation of the entry, in input order;
+     * nothing of them stays in memory but the segment table.  After the
+     * finish, conversation c's segments are seg_of[seg_at[c] ..
+     * seg_at[c + 1]) (indexes into segs, in input order). */
+    ca_spill *spill;
+    ca_spill_seg *segs;
+    size_t n_segs, cap_segs;
+    const ca_event **put;      /* an entry's events of one conversation, for ca_spill_putv */
+    size_t cap_put;
+    unsigned char *taken;      /* which of the entry's events are in a segment already */
+    size_t cap_taken;
+    size_t *seg_at, *seg_of;
+    unsigned char *counted;    /* per conversation: its duplicates are in the file records */
+    pthread_mutex_t stats_mu;  /* the file records' duplicate counts, when read back */
+    /* after the finish (either way): conversation c is the events
+     * order[conv_at[c] .. conv_at[c + 1]) (in memory), or its segments */
+    size_t n_convs;
+    size_t *conv_at;
 };
 
 /* The interner, under its lock while parser threads run (they intern
@@ -242,6 +263,74 @@ void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id)
     }
 }
 
+/* Whether a string of an entry's events outlives the entry's arena (is
+ * interned, static or the configuration's): then the spill keeps the
+ * pointer. */
+static int lasting(void *arena, const char *s)
+{
+    return !ca_arena_owns(arena, s);
+}
+
+/* Spills an entry's events (their strings in arena), numbered in input
+ * order: a segment for each of its conversations, in the order they first
+ * appear.  CA_OK or CA_FATAL (out of memory, or the spill could not be
+ * written: said in the diagnostics). */
+static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *arena)
+{
+    for (size_t k = 0; k < n; k++)
+        ev[k].seq = imp->seq++;
+    imp->n_events += n;
+    const ca_event **put = ca_grow(imp->put, &imp->cap_put, n ? n : 1, sizeof *put, 256);
+    unsigned char *taken = put ? ca_grow(imp->taken, &imp->cap_taken, n ? n : 1, 1, 256) : NULL;
+    if (!taken)
+        return imp->oom = 1, CA_FATAL;
+    imp->put = put;
+    imp->taken = taken;
+    memset(taken, 0, n);
+    for (size_t first = 0; first < n;) {
+        /* the conversation of ev[first]: its events of the entry */
+        const char *platform = ev[first].platform, *conv = ev[first].conv;
+        size_t m = 0, next = n;
+        for (size_t k = first; k < n; k++) {
+            if (taken[k])
+                continue;
+            if (ev[k].platform == platform && ev[k].conv == conv) {
+                put[m++] = &ev[k];
+                taken[k] = 1;
+            } else if (next == n) {
+                next = k;
+            }
+        }
+        ca_spill_seg *sg = ca_grow(imp->segs, &imp->cap_segs, imp->n_segs + 1, sizeof *sg, 64);
+        if (!sg)
+            return imp->oom = 1, CA_FATAL;
+        imp->segs = sg;
+        ca_status st = ca_spill_putv(imp->spill, put, m, lasting, arena, &sg[imp->n_segs]);
+        if (st != CA_OK) {
+            if (!imp->oom)
+                ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+            return imp->oom = 1, CA_FATAL;
+        }
+        /* every event of the segment has these (the descriptor's may be NULL) */
+        sg[imp->n_segs].platform = platform;
+        sg[imp->n_segs].conv = conv;
+        imp->n_segs++;
+        first = next;
+    }
+    return CA_OK;
+}
+
+/* A file record's strings that live in an entry's arena, copied into the
+ * import's own before that arena goes. */
+static ca_status keep_file_strings(ca_import *imp, ca_file_stats *fs, const ca_arena *arena)
+{
+    const char **s[] = {&fs->incomplete, &fs->unrecognised};
+    for (size_t k = 0; k < CA_ARRAY_LEN(s); k++)
+        if (*s[k] && ca_arena_owns(arena, *s[k]) && !(*s[k] = ca_arena_strdup(imp->arena, *s[k])))
+            return imp->oom = 1, CA_FATAL;
+    return CA_OK;
+}
+
 /* Copies an entry's events into the store, numbering them in input order.
  * CA_OK or CA_FATAL (out of memory). */
 static ca_status store_events(ca_import *imp, const ca_event *ev, size_t n)
@@ -283,6 +372,7 @@ ca_import *ca_import_new(const ca_config *cfg, const ca_limits *lim,
     imp->sink.arena = imp->arena;
     imp->sink.diag = diag;
     pthread_mutex_init(&imp->intern_mu, NULL);
+    pthread_mutex_init(&imp->stats_mu, NULL);
     if (!imp->arena || !imp->intern) {
         ca_import_free(imp);
         return NULL;
@@ -306,6 +396,15 @@ void ca_import_free(ca_import *imp)
     ca_arena_free(imp->arena);
     ca_intern_free(imp->intern);
     pthread_mutex_destroy(&imp->intern_mu);
+    pthread_mutex_destroy(&imp->stats_mu);
+    ca_spill_close(imp->spill);
+    ca_free(imp->segs);
+    ca_free(imp->put);
+    ca_free(imp->taken);
+    ca_free(imp->seg_at);
+    ca_free(imp->seg_of);
+    ca_free(imp->counted);
+    ca_free(imp->conv_at);
     ca_free(imp);
 }
 
@@ -416,12 +515,23 @@ static ca_status import_entry(ca_import *imp, const char *path, const char *name
         return CA_FATAL;
     ca_sink *s = &imp->sink;
     s->diag = imp->diag;
+    /* spilled: the entry's strings in an arena of its own, gone with it */
+    ca_arena *ea = imp->spill ? ca_arena_new(1u << 20) : NULL;
+    if (imp->spill && !ea)
+        return imp->oom = 1, CA_FATAL;
+    if (ea)
+        s->arena = ea;
     ca_status st = parse_entry(imp, s, fs, name, data, len);
     if (s->oom)
         imp->oom = 1;
-    if (store_events(imp, s->ev, s->n_ev) != CA_OK)
+    if ((ea ? spill_events(imp, s->ev, s->n_ev, ea) : store_events(imp, s->ev, s->n_ev)) != CA_OK ||
+        (ea && keep_file_strings(imp, fs, ea) != CA_OK))
         st = CA_FATAL;
     s->n_ev = 0;
+    if (ea) {
+        s->arena = imp->arena;
+        ca_arena_free(ea);
+    }
     return imp->oom ? CA_FATAL : st;
 }
 
@@ -457,6 +567,7 @@ typedef struct job {
     uint64_t input_done;
     ca_file_stats fs;
     ca_diag *diag;         /* the walker's problems before it, then its own */
+    ca_arena *arena;       /* spilled: its strings, until it is committed */
     ca_event *ev;          /* its events, handed over by the sink */
     size_t n_ev;
     ca_status st;
@@ -493,6 +604,7 @@ static void job_free(job *j)
     ca_free(j->data);
     ca_free(j->ev);
     ca_diag_free(j->diag);
+    ca_arena_free(j->arena);
     ca_free(j);
 }
 
@@ -529,9 +641,18 @@ static void *pool_worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (j->deferred)
             inflate_job(j);
+        ca_arena *own = s->arena;
+        if (j->data && s->imp->spill && !(j->arena = ca_arena_new(1u << 20))) {
+            j->oom = 1;
+            ca_free(j->data);
+            j->data = NULL;
+        }
         if (j->data) {
+            if (j->arena) /* spilled: the entry's strings go with it */
+                s->arena = j->arena;
             s->diag = j->diag;
             j->st = parse_entry(s->imp, s, &j->fs, j->name, j->data, j->len);
+            s->arena = own;
             j->oom = s->oom;
             s->oom = 0;
             ca_free(j->data);
@@ -572,7 +693,9 @@ static void commit_job(ca_pool *p, job *j)
         imp->files[j->file_idx] = j->fs;
     if (imp->diag)
         ca_diag_merge(imp->diag, j->diag);
-    if (store_events(imp, j->ev, j->n_ev) != CA_OK || j->oom)
+    if (j->oom ||
+        (imp->spill ? spill_events(imp, j->ev, j->n_ev, j->arena) : store_events(imp, j->ev, j->n_ev)) != CA_OK ||
+        (imp->spill && j->path && keep_file_strings(imp, &imp->files[j->file_idx], j->arena) != CA_OK))
         imp->oom = 1;
     if (j->st == CA_FATAL || imp->oom)
         p->stop = 1;
@@ -1417,24 +1540,19 @@ static void find_runs(void *arg, int tid, int threads)
     fj->n_runs[tid] = n;
 }
 
-/* Finishes conversation c: its events gathered from its runs, sorted,
- * resolved, the duplicates marked and moved out of the kept prefix (and
- * counted by file in dups), the quotes linked.  -1 on out of memory. */
-static int finish_conversation(finish_job *fj, size_t c, ca_identity *idn, ca_arena *arena,
-                               finish_scratch *s, pset *dups)
+/* Finishes the events ev[0..n) of one conversation, in storage (input)
+ * order: sorted, resolved, the duplicates marked and moved out of the kept
+ * prefix (and counted by file in dups), the quotes linked.  Returns how
+ * many are kept, or (size_t)-1 on out of memory. */
+static size_t finish_events(ca_event **ev, size_t n, ca_identity *idn, ca_arena *arena,
+                            finish_scratch *s, pset *dups)
 {
-    ca_import *imp = fj->imp;
-    ca_event **ev = imp->order + fj->conv_at[c];
-    size_t n = fj->conv_at[c + 1] - fj->conv_at[c], at = 0;
-    for (size_t r = fj->run_at[c]; r < fj->run_at[c + 1]; r++)
-        for (size_t i = fj->run_of[r]->from; i < fj->run_of[r]->to; i++)
-            ev[at++] = event_at(imp, i);
     if (sort_conversation(ev, n, s) < 0)
-        return -1;
+        return (size_t)-1;
     int one_source = 1;
     for (size_t i = 0; i < n; i++) {
         if (ca_identity_apply(idn, ev[i], arena) < 0)
-            return -1;
+            return (size_t)-1;
         one_source &= ev[i]->src_path == ev[0]->src_path;
     }
     size_t kept = n;
@@ -1442,7 +1560,7 @@ static int finish_conversation(finish_job *fj, size_t c, ca_identity *idn, ca_ar
      * copies elsewhere */
     if (!one_source) {
         if (mark_duplicates(ev, n, s) < 0 || mark_content_duplicates(ev, n, s) < 0)
-            return -1;
+            return (size_t)-1;
         kept = 0;
         for (size_t i = 0; i < n; i++) {
             ca_event *e = ev[i];
@@ -1453,13 +1571,30 @@ static int finish_conversation(finish_job *fj, size_t c, ca_identity *idn, ca_ar
             e->flags &= ~CA_EV_DUP;
             pslot *sl = pset_add(dups, e->src_path, NULL);
             if (!sl)
-                return -1;
+                return (size_t)-1;
             sl->val++;
         }
     }
-    fj->kept[c] = kept;
     /* no scratch for the signatures: every candidate compared, slower */
     link_quotes(ev, kept, scratch_get(s, kept * sizeof(uint64_t)));
+    return kept;
+}
+
+/* Finishes conversation c: its events gathered from its runs, then
+ * finish_events.  -1 on out of memory. */
+static int finish_conversation(finish_job *fj, size_t c, ca_identity *idn, ca_arena *arena,
+                               finish_scratch *s, pset *dups)
+{
+    ca_import *imp = fj->imp;
+    ca_event **ev = imp->order + fj->conv_at[c];
+    size_t n = fj->conv_at[c + 1] - fj->conv_at[c], at = 0;
+    for (size_t r = fj->run_at[c]; r < fj->run_at[c + 1]; r++)
+        for (size_t i = fj->run_of[r]->from; i < fj->run_of[r]->to; i++)
+            ev[at++] = event_at(imp, i);
+    size_t kept = finish_events(ev, n, idn, arena, s, dups);
+    if (kept == (size_t)-1)
+        return -1;
+    fj->kept[c] = kept;
     return 0;
 }
 
@@ -1550,8 +1685,50 @@ done:
  * drops the duplicates (counted in their files' records) and links the
  * quotes; on the parser threads' number of threads for a large import,
  * with an arena each that the import keeps. */
+/* The finish of a spilled import: the segments grouped into
+ * conversations (ranked as cmp_events orders them), each conversation's in
+ * input order.  The rest waits for ca_import_conv_load. */
+static ca_status finish_spilled(ca_import *imp)
+{
+    if (ca_spill_flush(imp->spill) != CA_OK) {
+        ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+        return CA_FATAL;
+    }
+    pset convs = {0};
+    ca_status st = CA_FATAL;
+    size_t nc = 0, *cursor = NULL;
+    for (size_t i = 0; i < imp->n_segs; i++)
+        if (!pset_add(&convs, imp->segs[i].platform, imp->segs[i].conv))
+            goto done;
+    if ((nc = pset_rank(&convs)) == (size_t)-1)
+        goto done;
+    imp->seg_at = ca_calloc(nc + 1, sizeof *imp->seg_at);
+    imp->seg_of = ca_malloc((imp->n_segs ? imp->n_segs : 1) * sizeof *imp->seg_of);
+    imp->counted = ca_calloc(nc ? nc : 1, sizeof *imp->counted);
+    cursor = ca_malloc((nc ? nc : 1) * sizeof *cursor);
+    if (!imp->seg_at || !imp->seg_of || !imp->counted || !cursor)
+        goto done;
+    for (size_t i = 0; i < imp->n_segs; i++)
+        imp->seg_at[pset_find(&convs, imp->segs[i].platform, imp->segs[i].conv)->val + 1]++;
+    for (size_t c = 0; c < nc; c++) {
+        imp->seg_at[c + 1] += imp->seg_at[c];
+        cursor[c] = imp->seg_at[c];
+    }
+    for (size_t i = 0; i < imp->n_segs; i++)
+        imp->seg_of[cursor[pset_find(&convs, imp->segs[i].platform, imp->segs[i].conv)->val]++] = i;
+    imp->n_convs = nc;
+    imp->n_order = imp->n_events; /* before the de-duplication, which reading back does */
+    st = CA_OK;
+done:
+    ca_free(convs.slots);
+    ca_free(cursor);
+    return st;
+}
+
 ca_status ca_import_finish(ca_import *imp)
 {
+    if (imp->spill)
+        return finish_spilled(imp);
     imp->order = ca_malloc((imp->n_events ? imp->n_events : 1) * sizeof *imp->order);
     if (!imp->order)
         return CA_FATAL;
@@ -1582,12 +1759,17 @@ ca_status ca_import_finish(ca_import *imp)
     if (atomic_load(&fj.failed))
         goto done;
     /* the kept events of the conversations, one after the other */
+    if (!(imp->conv_at = ca_malloc((fj.n_convs + 1) * sizeof *imp->conv_at)))
+        goto done;
     size_t out = 0;
     for (size_t c = 0; c < fj.n_convs; c++) {
         if (out != fj.conv_at[c])
             memmove(imp->order + out, imp->order + fj.conv_at[c], fj.kept[c] * sizeof *imp->order);
+        imp->conv_at[c] = out;
         out += fj.kept[c];
     }
+    imp->conv_at[fj.n_convs] = out;
+    imp->n_convs = fj.n_convs;
     imp->n_order = out;
     for (int t = 0; t < threads; t++)
         for (size_t i = 0; i < fj.dups[t].cap; i++) {
@@ -1611,7 +1793,80 @@ done:
 }
 
 size_t ca_import_count(const ca_import *imp) { return imp->n_order; }
-const ca_event *ca_import_event(const ca_import *imp, size_t i) { return imp->order[i]; }
+const ca_event *ca_import_event(const ca_import *imp, size_t i)
+{
+    return imp->spill ? NULL : imp->order[i];
+}
+size_t ca_import_n_convs(const ca_import *imp) { return imp->n_convs; }
+int ca_import_spilled(const ca_import *imp) { return imp->spill != NULL; }
+
+ca_status ca_import_conv_load(ca_import *imp, size_t c, ca_arena *arena, ca_event ***out,
+                              size_t *n)
+{
+    if (c >= imp->n_convs)
+        return CA_FATAL;
+    if (!imp->spill) {
+        *out = imp->order + imp->conv_at[c];
+        *n = imp->conv_at[c + 1] - imp->conv_at[c];
+        return CA_OK;
+    }
+    size_t total = 0;
+    for (size_t k = imp->seg_at[c]; k < imp->seg_at[c + 1]; k++)
+        total += imp->segs[imp->seg_of[k]].count;
+    ca_event *evs = ca_arena_alloc(arena, (total ? total : 1) * sizeof *evs);
+    ca_event **ptrs = ca_arena_alloc(arena, (total ? total : 1) * sizeof *ptrs);
+    if (!evs || !ptrs)
+        return CA_FATAL;
+    size_t at = 0;
+    for (size_t k = imp->seg_at[c]; k < imp->seg_at[c + 1]; k++) {
+        const ca_spill_seg *sg = &imp->segs[imp->seg_of[k]];
+        char err[CA_SPILL_ERRMAX];
+        if (ca_spill_get(imp->spill, sg, arena, evs + at, err) != CA_OK) {
+            fprintf(stderr, "chataudit: %s\n", err);
+            return CA_FATAL;
+        }
+        at += sg->count;
+    }
+    for (size_t i = 0; i < total; i++)
+        ptrs[i] = &evs[i];
+    /* a memo of its own: the strings read back are this arena's, and an
+     * address may come again for another string once the arena goes */
+    ca_identity *idn = ca_identity_new(imp->cfg->roster);
+    finish_scratch s = {0};
+    pset dups = {0};
+    size_t kept = idn ? finish_events(ptrs, total, idn, arena, &s, &dups) : (size_t)-1;
+    ca_identity_free(idn);
+    ca_free(s.buf);
+    if (kept != (size_t)-1) {
+        pthread_mutex_lock(&imp->stats_mu);
+        for (size_t i = 0; !imp->counted[c] && i < dups.cap; i++) {
+            const pslot *sl = &dups.slots[i];
+            ca_file_stats *fs = sl->used ? stats_of(imp, sl->p) : NULL;
+            if (fs)
+                fs->duplicates += sl->val;
+        }
+        imp->counted[c] = 1;
+        pthread_mutex_unlock(&imp->stats_mu);
+    }
+    ca_free(dups.slots);
+    if (kept == (size_t)-1)
+        return CA_FATAL;
+    *out = ptrs;
+    *n = kept;
+    return CA_OK;
+}
+
+ca_status ca_import_set_spill(ca_import *imp, const char *dir)
+{
+    char err[CA_SPILL_ERRMAX];
+    if (imp->spill || imp->n_events)
+        return CA_FATAL;
+    if (!(imp->spill = ca_spill_open(dir, err))) {
+        ca_diag_add(imp->diag, CA_DIAG_ERROR, dir, 0, "%s", err);
+        return CA_FATAL;
+    }
+    return CA_OK;
+}
 size_t ca_import_nfiles(const ca_import *imp) { return imp->n_files; }
 const ca_file_stats *ca_import_file(const ca_import *imp, size_t i) { return &imp->files[i]; }
 uint64_t ca_import_bytes_in(const ca_import *imp) { return imp->bytes_in; }
@@ -1882,4 +2137,20 @@ size_t ca_test_sink_nevents(ca_sink *s) { return s->n_ev; }
 const ca_event *ca_test_sink_event(ca_sink *s, size_t i)
 {
     return &s->ev[i];
+}
+
+/* ------------------------------------------------ conversations read back */
+
+int ca_conv_events(const ca_conv *c, ca_arena *arena, const ca_event *const **ev, size_t *n)
+{
+    if (!c->imp) {
+        *ev = c->events;
+        *n = c->n_events;
+        return 0;
+    }
+    ca_event **out;
+    if (ca_import_conv_load(c->imp, c->index, arena, &out, n) != CA_OK)
+        return -1;
+    *ev = (const ca_event *const *)out;
+    return 0;
 }

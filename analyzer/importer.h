@@ -77,9 +77,33 @@ ca_status ca_import_buffer(ca_import *imp, const char *path,
 ca_status ca_import_finish(ca_import *imp);
 
 /* The events in output order (after finish): by platform, conversation,
- * time, then source position.  Borrowed; valid until ca_import_free. */
+ * time, then source position.  Borrowed; valid until ca_import_free.
+ * Spilled, ca_import_count is the number before the de-duplication and
+ * ca_import_event is NULL: the events are read a conversation at a time
+ * (ca_import_conv_load). */
 size_t ca_import_count(const ca_import *imp);
 const ca_event *ca_import_event(const ca_import *imp, size_t i);
+
+/* Before the first input: the events are not kept in memory but written
+ * to a temporary file in dir (NULL: $TMPDIR, else /tmp; nothing is left
+ * there, even after a crash) as each entry is read, and read back one
+ * conversation at a time once the import is finished — so that memory
+ * grows with the largest conversation, not with the input (SPEC §11).
+ * CA_OK, or CA_FATAL with the reason in the diagnostics. */
+ca_status ca_import_set_spill(ca_import *imp, const char *dir);
+int ca_import_spilled(const ca_import *imp);
+
+/* After the finish: the conversations, in output order, and conversation
+ * c's events in time order, de-duplicated, with who everyone is and the
+ * quote links — in memory, the import's own (arena unused); spilled, read
+ * back into arena (on any thread, several at once; the duplicates are
+ * counted into the file records the first time each is read).  CA_OK, or
+ * CA_FATAL (out of memory, or the spill could not be read: said on
+ * stderr). */
+size_t ca_import_n_convs(const ca_import *imp);
+struct ca_arena;
+ca_status ca_import_conv_load(ca_import *imp, size_t c, struct ca_arena *arena,
+                              ca_event ***out, size_t *n);
 
 size_t ca_import_nfiles(const ca_import *imp);
 const ca_file_stats *ca_import_file(const ca_import *imp, size_t i);

@@ -50,9 +50,11 @@ typedef struct work_msg {
     const uint32_t *cp;  /* normalized code points while the index is built, then NULL:
                           * the few candidates compared are normalized again */
     uint32_t n;
+    uint32_t event;      /* its index in conv's events */
     int64_t time_ms;
     const ca_conv *conv;
-    const ca_event *ev;
+    const char *src_path; /* interned */
+    long src_line;
 } work_msg;
 
 /* A distinct shingle: n work messages hold it (counted up to
@@ -229,13 +231,19 @@ static void collect_messages(void *arg, int tid, int threads)
     ca_norm_init(&nm);
     uint32_t *tmp = NULL;
     size_t tmp_cap = 0;
+    ca_arena *read = NULL; /* the conversation's events, when the run holds none */
     for (size_t c; !atomic_load(&bd->failed) && (c = atomic_fetch_add(&bd->next, 1)) < bd->conv_hi;) {
         const ca_conv *cv = &bd->convs[c];
         if (!is_work(cv))
             continue;
         conv_msgs *pc = &bd->per_conv[c];
-        for (size_t i = 0; i < cv->n_events; i++) {
-            const ca_event *e = cv->events[i];
+        const ca_event *const *evs;
+        size_t n_evs;
+        ca_arena_free(read);
+        if (!(read = ca_arena_new(1u << 20)) || ca_conv_events(cv, read, &evs, &n_evs) < 0)
+            goto oom;
+        for (size_t i = 0; i < n_evs; i++) {
+            const ca_event *e = evs[i];
             if (e->kind != CA_KIND_MESSAGE || !e->text ||
                 (e->type != CA_TYPE_TEXT && e->type != CA_TYPE_QUOTE))
                 continue;
@@ -255,16 +263,19 @@ static void collect_messages(void *arg, int tid, int threads)
                 goto oom;
             memcpy(cp, tmp, n * sizeof *cp);
             pc->m = m;
-            pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, e->time_ms, cv, e};
+            pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, (uint32_t)i, e->time_ms, cv,
+                                        e->src_path, e->src_line};
         }
     }
     ca_free(tmp);
     ca_norm_free(&nm);
+    ca_arena_free(read);
     return;
 oom:
     atomic_store(&bd->failed, 1);
     ca_free(tmp);
     ca_norm_free(&nm);
+    ca_arena_free(read);
 }
 
 /* A range of the chunk's messages per thread: the pairs (shingle hash,
@@ -644,6 +655,12 @@ typedef struct fwd_state {
     size_t row_cap;
     const shingle **ss;  /* the message's shingles in the index (NULL: absent) */
     size_t ss_cap;
+    /* the last candidate's conversation, when the run holds no events and
+     * it had to be read back */
+    ca_arena *read;
+    const ca_conv *read_conv;
+    const ca_event *const *read_ev;
+    size_t read_n;
 } fwd_state;
 
 static void fwd_cleanup(void *p)
@@ -656,6 +673,7 @@ static void fwd_cleanup(void *p)
     ca_free(st->ss);
     ca_norm_free(&st->norm);
     ca_free(st->row);
+    ca_arena_free(st->read);
     memset(st, 0, sizeof *st);
 }
 
@@ -663,7 +681,24 @@ static void fwd_cleanup(void *p)
  * them (*n of them, w->n); NULL on oom. */
 static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *n_out)
 {
-    if (ca_normalize(w->ev->text, strlen(w->ev->text), CA_NORM_STRIP, &st->norm) < 0)
+    const ca_event *const *ev = w->conv->events;
+    size_t n = w->conv->n_events;
+    if (!ev || w->conv->imp) { /* not held (or held by another worker): read back */
+        if (st->read_conv != w->conv) {
+            ca_arena_free(st->read);
+            st->read_conv = NULL;
+            if (!(st->read = ca_arena_new(1u << 20)) ||
+                ca_conv_events(w->conv, st->read, &st->read_ev, &st->read_n) < 0)
+                return NULL;
+            st->read_conv = w->conv;
+        }
+        ev = st->read_ev;
+        n = st->read_n;
+    }
+    if (w->event >= n || !ev[w->event]->text)
+        return NULL;
+    const char *text = ev[w->event]->text;
+    if (ca_normalize(text, strlen(text), CA_NORM_STRIP, &st->norm) < 0)
         return NULL;
     *n_out = code_points(st->norm.text, st->norm.len, &st->wcp, &st->wcp_cap);
     return *n_out == (size_t)-1 ? NULL : st->wcp;
@@ -673,7 +708,8 @@ static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *
  * none (*oom set when a buffer could not grow).  *sim gets the similarity
  * in percent. */
 static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint32_t *cp,
-                                   size_t n, int64_t t, const ca_event *self, int *sim, int *oom)
+                                   size_t n, int64_t t, const ca_conv *self_conv, size_t self,
+                                   int *sim, int *oom)
 {
     /* count the informative shingles (those in at most MAX_POSTINGS work
      * messages) each candidate shares, in a small hash map */
@@ -752,7 +788,8 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     for (size_t c = 0; c < nc; c++) {
         const work_msg *w = &x->msgs[key[cand[c]]];
         /* 10 % of edits destroy at most 4 × 10 % of the shingles */
-        if (hits[cand[c]] * 2 < grams || w->ev == self || w->time_ms >= t)
+        if (hits[cand[c]] * 2 < grams || (w->conv->index == self_conv->index && w->event == self) ||
+            w->time_ms >= t)
             continue;
         size_t lg = n > w->n ? n : w->n;
         if ((n > w->n ? n - w->n : w->n - n) > lg / 10)
@@ -801,7 +838,7 @@ static int forward_event(ca_rule_ctx *ctx, void *state, size_t i)
         if (n < MIN_CHARS)
             continue;
         int sim = 0, oom = 0;
-        const work_msg *w = find_source(x, st, st->cp, n, e->time_ms, e, &sim, &oom);
+        const work_msg *w = find_source(x, st, st->cp, n, e->time_ms, ctx->conv, i, &sim, &oom);
         if (oom)
             return -1;
         if (!w)
@@ -812,8 +849,8 @@ static int forward_event(ca_rule_ctx *ctx, void *state, size_t i)
                               "%s repeats (%d%% similar) a message posted in the work group %s "
                               "at %s (%s:%ld)",
                               un->kind == CA_UNIT_RECORD ? "a forwarded record" : "the message", sim,
-                              w->conv->name, when, w->ev->src_path ? w->ev->src_path : "?",
-                              w->ev->src_line);
+                              w->conv->name, when, w->src_path ? w->src_path : "?",
+                              w->src_line);
     }
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "arena.h"
 #include "buf.h"
 #include "charset.h"
 #include "config.h"
@@ -154,44 +155,25 @@ static int period_bounds(const char *p, int tz, int64_t *start, int64_t *end)
     return 0;
 }
 
-/* The month holding most of the messages (ties: the earlier month). */
-static void busiest_month(const ca_import *imp, int tz, char out[8])
+/* The company month of a time: year * 12 + month - 1 (floor division, so
+ * that [start, end) of period_bounds is exactly one month). */
+static int64_t month_key(int64_t ms, int tz)
 {
-    int64_t best_key = -1;
-    size_t best = 0;
-    /* events are sorted by conversation, not time: count per month in a
-     * small table of (key, count) */
-    struct { int64_t key; size_t n; } months[512];
-    size_t nm = 0;
-    for (size_t i = 0; i < ca_import_count(imp); i++) {
-        const ca_event *e = ca_import_event(imp, i);
-        if (e->kind != CA_KIND_MESSAGE)
-            continue;
-        int64_t days = (e->time_ms / 1000 + (int64_t)tz * 60) / 86400;
-        int y, m, d;
-        ca_civil_from_days(days, &y, &m, &d);
-        int64_t key = (int64_t)y * 12 + (m - 1);
-        size_t k;
-        for (k = 0; k < nm && months[k].key != key; k++)
-            ;
-        if (k == nm) {
-            if (nm == CA_ARRAY_LEN(months))
-                continue;
-            months[nm].key = key;
-            months[nm++].n = 0;
-        }
-        months[k].n++;
-    }
-    for (size_t k = 0; k < nm; k++)
-        if (months[k].n > best || (months[k].n == best && months[k].key < best_key)) {
-            best = months[k].n;
-            best_key = months[k].key;
-        }
-    if (best_key < 0) {
+    int64_t s = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    s += (int64_t)tz * 60;
+    int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+    int y, m, d;
+    ca_civil_from_days(days, &y, &m, &d);
+    return (int64_t)y * 12 + (m - 1);
+}
+
+static void month_text(int64_t key, char out[8])
+{
+    if (key < 0) {
         snprintf(out, 8, "1970-01");
         return;
     }
-    int y = (int)(best_key / 12) % 10000, m = (int)(best_key % 12) + 1;
+    int y = (int)(key / 12) % 10000, m = (int)(key % 12) + 1;
     out[0] = (char)('0' + y / 1000);
     out[1] = (char)('0' + y / 100 % 10);
     out[2] = (char)('0' + y / 10 % 10);
@@ -204,55 +186,166 @@ static void busiest_month(const ca_import *imp, int tz, char out[8])
 
 /* -------------------------------------------------------- conversations */
 
-/* Splits the import's sorted events into conversations. */
-static ca_conv *build_convs(const ca_import *imp, const ca_config *cfg, const ca_event ***evs_out,
-                            size_t *n_out)
+/* A conversation's messages in one month. */
+typedef struct month_count {
+    int64_t key;
+    size_t n;
+} month_count;
+
+/* What the run needs of a conversation before its rules, found by reading
+ * it once: its messages by month (the busiest month, the period's count),
+ * and the first and last of them. */
+typedef struct conv_facts {
+    month_count *months; /* in the survey's arena of the thread that read it */
+    size_t n_months;
+    int64_t first_ms, last_ms; /* INT64_MAX / INT64_MIN: no message */
+} conv_facts;
+
+/* The survey: every conversation read once, a conversation per task. */
+typedef struct survey {
+    ca_import *imp;
+    const ca_config *cfg;
+    ca_conv *convs;
+    conv_facts *facts;
+    size_t n;
+    ca_arena *keep[64];    /* per thread: names and months, kept to the end */
+    atomic_size_t next;
+    atomic_int failed;
+} survey;
+
+/* Appends months[0 .. *nm) to f's (in keep) and empties them.  0 or -1. */
+static int keep_months(ca_arena *keep, conv_facts *f, const month_count *months, size_t *nm)
 {
-    size_t n = ca_import_count(imp);
-    const ca_event **evs = ca_malloc((n ? n : 1) * sizeof *evs);
-    if (!evs)
-        return NULL;
-    size_t nc = 0;
+    if (!*nm)
+        return 0;
+    month_count *all = ca_arena_alloc(keep, (f->n_months + *nm) * sizeof *all);
+    if (!all)
+        return -1;
+    if (f->n_months)
+        memcpy(all, f->months, f->n_months * sizeof *all);
+    memcpy(all + f->n_months, months, *nm * sizeof *all);
+    f->months = all;
+    f->n_months += *nm;
+    *nm = 0;
+    return 0;
+}
+
+/* Conversation k: its ca_conv (what groups.csv says, its latest name, a
+ * private chat or a group) and its facts.  read holds its events when the
+ * import is spilled.  0 or -1. */
+static int survey_conv(survey *sv, size_t k, ca_arena *keep, ca_arena *read)
+{
+    ca_event **ev;
+    size_t n;
+    if (ca_import_conv_load(sv->imp, k, read, &ev, &n) != CA_OK || !n)
+        return -1;
+    ca_conv *c = &sv->convs[k];
+    c->platform = ev[0]->platform; /* interned or static: they outlive read */
+    c->id = ev[0]->conv;
+    c->index = k;
+    c->n_events = n;
+    c->reg = ca_config_group(sv->cfg, c->platform, c->id);
+    const char *name = c->reg && c->reg->name[0] ? c->reg->name : NULL;
+    conv_facts *f = &sv->facts[k];
+    f->first_ms = INT64_MAX;
+    f->last_ms = INT64_MIN;
+    month_count months[64];
+    size_t nm = 0;
     for (size_t i = 0; i < n; i++) {
-        evs[i] = ca_import_event(imp, i);
-        if (i == 0 || ca_strcmp0(evs[i]->conv, evs[i - 1]->conv) ||
-            ca_strcmp0(evs[i]->platform, evs[i - 1]->platform))
-            nc++;
-    }
-    ca_conv *convs = ca_calloc(nc ? nc : 1, sizeof *convs);
-    if (!convs) {
-        ca_free(evs);
-        return NULL;
-    }
-    size_t c = (size_t)-1;
-    for (size_t i = 0; i < n; i++) {
-        const ca_event *e = evs[i];
-        if (i == 0 || ca_strcmp0(e->conv, evs[i - 1]->conv) || ca_strcmp0(e->platform, evs[i - 1]->platform)) {
-            c++;
-            convs[c].platform = e->platform;
-            convs[c].id = e->conv;
-            convs[c].events = evs + i;
-            convs[c].index = c;
-            convs[c].reg = ca_config_group(cfg, e->platform, e->conv);
-            convs[c].name = convs[c].reg && convs[c].reg->name[0] ? convs[c].reg->name : NULL;
-        }
-        convs[c].n_events++;
+        const ca_event *e = ev[i];
         /* the latest name the export shows */
         if (e->kind == CA_KIND_RENAME && e->title)
-            convs[c].name = e->title;
-        else if (!convs[c].name && e->conv_name)
-            convs[c].name = e->conv_name;
+            name = e->title;
+        else if (!name && e->conv_name)
+            name = e->conv_name;
+        if (e->kind != CA_KIND_MESSAGE)
+            continue;
+        f->first_ms = e->time_ms < f->first_ms ? e->time_ms : f->first_ms;
+        f->last_ms = e->time_ms > f->last_ms ? e->time_ms : f->last_ms;
+        int64_t key = month_key(e->time_ms, sv->cfg->tz_offset_min);
+        size_t j = nm && months[nm - 1].key == key ? nm - 1 : 0;
+        while (j < nm && months[j].key != key)
+            j++;
+        if (j == nm) {
+            /* full (a conversation of over five years): what is counted so
+             * far goes to the facts, where a month may then be twice */
+            if (nm == CA_ARRAY_LEN(months) && keep_months(keep, f, months, &nm) < 0)
+                return -1;
+            months[nm] = (month_count){key, 0};
+            j = nm++;
+        }
+        months[j].n++;
     }
-    for (size_t k = 0; k < nc; k++) {
-        if (!convs[k].name)
-            convs[k].name = convs[k].id;
-        convs[k].private_chat = ca_conv_is_private(convs[k].platform, convs[k].id, convs[k].reg,
-                                                   convs[k].events, convs[k].n_events,
-                                                   &convs[k].private_why);
+    if (keep_months(keep, f, months, &nm) < 0)
+        return -1;
+    if (!name)
+        name = c->id;
+    if (ca_arena_owns(read, name) && !(name = ca_arena_strdup(keep, name)))
+        return -1;
+    c->name = name;
+    c->private_chat = ca_conv_is_private(c->platform, c->id, c->reg,
+                                         (const ca_event *const *)ev, n, &c->private_why);
+    if (ca_import_spilled(sv->imp)) {
+        c->imp = sv->imp; /* read again when its rules run */
+        c->events = NULL;
+    } else {
+        c->events = (const ca_event *const *)ev;
     }
-    *evs_out = evs;
-    *n_out = nc;
-    return convs;
+    return 0;
+}
+
+static void survey_task(void *arg, int tid, int threads)
+{
+    (void)threads;
+    survey *sv = arg;
+    ca_arena *read = NULL;
+    if (!(sv->keep[tid] = ca_arena_new(1u << 16)))
+        atomic_store(&sv->failed, 1);
+    for (size_t k; !atomic_load(&sv->failed) && (k = atomic_fetch_add(&sv->next, 1)) < sv->n;) {
+        ca_arena_free(read);
+        if (!(read = ca_arena_new(1u << 20)) || survey_conv(sv, k, sv->keep[tid], read) < 0)
+            atomic_store(&sv->failed, 1);
+    }
+    ca_arena_free(read);
+}
+
+/* The messages of conversation facts f in the month key. */
+static size_t month_messages(const conv_facts *f, int64_t key)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < f->n_months; j++)
+        n += f->months[j].key == key ? f->months[j].n : 0;
+    return n;
+}
+
+/* The month holding most of the messages (ties: the earlier month). */
+static void busiest_month(const conv_facts *facts, size_t n, char out[8])
+{
+    month_count *all = NULL;
+    size_t na = 0, cap = 0;
+    for (size_t k = 0; k < n; k++)
+        for (size_t j = 0; j < facts[k].n_months; j++) {
+            size_t i = 0;
+            while (i < na && all[i].key != facts[k].months[j].key)
+                i++;
+            if (i == na) {
+                month_count *g = ca_grow(all, &cap, na + 1, sizeof *all, 64);
+                if (!g)
+                    continue; /* out of memory: the month is not counted */
+                all = g;
+                all[na++] = (month_count){facts[k].months[j].key, 0};
+            }
+            all[i].n += facts[k].months[j].n;
+        }
+    int64_t best_key = -1;
+    size_t best = 0;
+    for (size_t i = 0; i < na; i++)
+        if (all[i].n > best || (all[i].n == best && all[i].key < best_key)) {
+            best = all[i].n;
+            best_key = all[i].key;
+        }
+    ca_free(all);
+    month_text(best_key, out);
 }
 
 /* ---------------------------------------------------------------- rules */
@@ -461,10 +554,28 @@ typedef struct worker {
     atomic_size_t *next;
     int64_t period_start, period_end;
     ca_findings out;
+    ca_unresolved_tally *unresolved; /* the period's messages the roster does not place */
     ca_worker_scratch scratch;
     void *const *shared;   /* per rule, from prepare() */
     int failed;
 } worker;
+
+/* What the rules made of conv (a worker's copy of run_conv, with its
+ * events read back) since the counts from, moved to run_conv: findings
+ * outlive the copy. */
+static void own_results(ca_findings *f, const ca_conv *run_conv, const ca_conv *conv, size_t from,
+                        size_t from_latency, size_t from_notes)
+{
+    for (size_t i = from; i < f->n; i++)
+        if (f->items[i].conv == conv)
+            f->items[i].conv = run_conv;
+    for (size_t i = from_latency; i < f->n_latency; i++)
+        if (f->latency[i].conv == conv)
+            f->latency[i].conv = run_conv;
+    for (size_t i = from_notes; i < f->n_notes; i++)
+        if (f->notes[i].conv == conv)
+            f->notes[i].conv = run_conv;
+}
 
 static void *run_worker(void *arg)
 {
@@ -480,6 +591,9 @@ static void *run_worker(void *arg)
         ca_norm_init(&w->scratch.units[k].norm);
     if (!w->failed && scratch_open(&w->scratch, w->content) != 0)
         w->failed = 1;
+    if (!(w->unresolved = ca_unresolved_tally_new()))
+        w->failed = 1;
+    ca_arena *read = NULL; /* the current conversation's events, read back */
     ca_rule_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     ctx.cfg = w->cfg;
@@ -492,9 +606,25 @@ static void *run_worker(void *arg)
         size_t c = atomic_fetch_add(w->next, 1);
         if (c >= w->n_convs)
             break;
-        ctx.conv = &w->convs[c];
+        const ca_conv *run_conv = &w->convs[c];
+        ca_conv view = *run_conv;
+        if (run_conv->imp) { /* spilled: read it again, for as long as its rules run */
+            ca_arena_free(read);
+            if (!(read = ca_arena_new(1u << 20)) ||
+                ca_conv_events(run_conv, read, &view.events, &view.n_events) < 0) {
+                w->failed = 1;
+                break;
+            }
+        }
+        ctx.conv = &view;
+        if (ca_unresolved_tally_add(w->unresolved, view.events, view.n_events, c,
+                                    w->period_start, w->period_end) < 0) {
+            w->failed = 1;
+            break;
+        }
         if (ctx.conv->private_chat) /* the policy governs groups (convkind.h) */
             continue;
+        size_t f0 = w->out.n, l0 = w->out.n_latency, n0 = w->out.n_notes;
         ca_members *members = ca_members_build(ctx.conv);
         if (!members) {
             w->failed = 1;
@@ -532,7 +662,9 @@ static void *run_worker(void *arg)
         }
         ca_members_free(members);
         ctx.members = NULL;
+        own_results(&w->out, run_conv, &view, f0, l0, n0);
     }
+    ca_arena_free(read);
     if (w->out.oom)
         w->failed = 1;
     for (size_t r = 0; r < nr; r++)
@@ -972,8 +1104,10 @@ int ca_run(const ca_run_opts *o)
     ca_limits_default(&lim);
     ca_import *imp = NULL;
     ca_input_file *inputs = NULL;
-    const ca_event **evs = NULL;
+    const ca_event *const *evs = NULL;
     ca_conv *convs = NULL;
+    survey sv;
+    memset(&sv, 0, sizeof sv);
     size_t n_convs = 0;
     worker *workers = NULL;
     void **shared = NULL;
@@ -1082,23 +1216,45 @@ int ca_run(const ca_run_opts *o)
     /* the input table of the reports, in one order whatever the order of
      * the arguments */
     qsort(inputs, o->n_inputs, sizeof *inputs, cmp_input);
+    jobs = o->jobs > 0 ? o->jobs : online_cpus();
+    if (jobs > 64)
+        jobs = 64;
+
+    /* 3. conversations: each read once, on the threads, for what the run
+     * needs before the rules (their names, the busiest month, the count
+     * of the period's messages) */
+    sv.imp = imp;
+    sv.cfg = &cfg;
+    sv.n = n_convs = ca_import_n_convs(imp);
+    convs = ca_calloc(n_convs ? n_convs : 1, sizeof *convs);
+    sv.convs = convs;
+    sv.facts = ca_calloc(n_convs ? n_convs : 1, sizeof *sv.facts);
+    if (!convs || !sv.facts) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
+    atomic_init(&sv.next, 0);
+    atomic_init(&sv.failed, 0);
+    ca_parallel(jobs, survey_task, &sv);
+    if (atomic_load(&sv.failed)) {
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     char period[8];
     if (o->period)
         snprintf(period, sizeof period, "%s", o->period);
     else {
-        busiest_month(imp, cfg.tz_offset_min, period);
+        busiest_month(sv.facts, n_convs, period);
         period_bounds(period, cfg.tz_offset_min, &pstart, &pend);
     }
-
+    int64_t period_key = month_key(pstart, cfg.tz_offset_min);
     size_t n_messages = 0;
     int64_t first_ms = INT64_MAX, last_ms = INT64_MIN;
-    for (size_t i = 0; i < ca_import_count(imp); i++) {
-        const ca_event *e = ca_import_event(imp, i);
-        if (e->kind != CA_KIND_MESSAGE)
-            continue;
-        n_messages += e->time_ms >= pstart && e->time_ms < pend;
-        first_ms = e->time_ms < first_ms ? e->time_ms : first_ms;
-        last_ms = e->time_ms > last_ms ? e->time_ms : last_ms;
+    for (size_t k = 0; k < n_convs; k++) {
+        convs[k].period_messages = month_messages(&sv.facts[k], period_key);
+        n_messages += convs[k].period_messages;
+        first_ms = sv.facts[k].first_ms < first_ms ? sv.facts[k].first_ms : first_ms;
+        last_ms = sv.facts[k].last_ms > last_ms ? sv.facts[k].last_ms : last_ms;
     }
     if (n_messages == 0) {
         /* most likely the wrong folder or the wrong --period: recording it
@@ -1138,15 +1294,9 @@ int ca_run(const ca_run_opts *o)
         goto out;
     }
 
-    /* 3. conversations, 4. rules on worker threads */
-    convs = build_convs(imp, &cfg, &evs, &n_convs);
-    if (!convs) {
-        rc = EXIT_INTERNAL;
-        goto out;
-    }
-    jobs = o->jobs > 0 ? o->jobs : online_cpus();
-    if (jobs > 64)
-        jobs = 64;
+    /* 4. rules on worker threads */
+    if (!ca_import_spilled(imp) && n_convs)
+        evs = convs[0].events; /* the import's order: what verify numbers */
     workers = ca_calloc((size_t)jobs, sizeof *workers);
     shared = ca_calloc(ca_n_rules ? ca_n_rules : 1, sizeof *shared);
     if (!workers || !shared) {
@@ -1221,10 +1371,14 @@ int ca_run(const ca_run_opts *o)
     }
     /* ---- end of penalties ---- */
 
-    /* what the reports show of the events, counted here: they read none */
-    for (size_t k = 0; k < n_convs; k++)
-        convs[k].period_messages = ca_conv_messages(&convs[k], pstart, pend);
-    if (ca_unresolved_senders(imp, pstart, pend, &unresolved, &n_unresolved) < 0) {
+    /* the unresolved senders the workers counted, for the reports: they
+     * read no events */
+    for (int k = 1; k < jobs; k++)
+        if (workers[0].unresolved && workers[k].unresolved &&
+            ca_unresolved_tally_merge(workers[0].unresolved, workers[k].unresolved) < 0)
+            rc = EXIT_INTERNAL;
+    if (rc != EXIT_OK || !workers[0].unresolved ||
+        ca_unresolved_tally_list(workers[0].unresolved, &unresolved, &n_unresolved) < 0) {
         rc = EXIT_INTERNAL;
         goto out;
     }
@@ -1305,14 +1459,19 @@ out:
     ca_findings_free(&all);
     if (workers)
         for (int k = 0; k < jobs; k++)
+        {
             ca_findings_free(&workers[k].out);
+            ca_unresolved_tally_free(workers[k].unresolved);
+        }
     ca_free(workers);
     for (size_t r = 0; shared && r < ca_n_rules; r++)
         if (shared[r] && ca_rules[r]->release)
             ca_rules[r]->release(shared[r]);
     ca_free(shared);
     ca_free(convs);
-    ca_free(evs);
+    ca_free(sv.facts);
+    for (size_t k = 0; k < CA_ARRAY_LEN(sv.keep); k++)
+        ca_arena_free(sv.keep[k]);
     ca_free(inputs);
     ca_free(outdir);
     ca_import_free(imp);

@@ -174,65 +174,185 @@ static int unresolved_in(const ca_event *e, int64_t from_ms, int64_t to_ms)
     return to_ms <= from_ms || (e->time_ms >= from_ms && e->time_ms < to_ms);
 }
 
-int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
-                          ca_unresolved **out, size_t *n)
+/* ---- unresolved senders, counted a conversation at a time: a hash table
+ * keyed by (platform, sender), with copies of the strings ---- */
+
+static char *dup0(const char *s) { return s ? ca_strdup(s) : NULL; }
+
+typedef struct tally_row {
+    char *platform, *sender, *name; /* owned */
+    size_t messages;
+    size_t conv, event;             /* where name was seen first */
+    int used;
+} tally_row;
+
+struct ca_unresolved_tally {
+    tally_row *rows;
+    size_t cap, n;
+};
+
+ca_unresolved_tally *ca_unresolved_tally_new(void)
 {
-    /* counted in a hash table keyed by (platform, sender): a million
-     * unresolved messages from a few thousand senders cost one pass */
-    *out = NULL;
-    *n = 0;
-    size_t total = imp ? ca_import_count(imp) : 0, rows = 0, cap = 256;
-    ca_unresolved *u = ca_calloc(cap, sizeof *u);
-    if (!u)
+    return ca_calloc(1, sizeof(ca_unresolved_tally));
+}
+
+void ca_unresolved_tally_free(ca_unresolved_tally *t)
+{
+    if (!t)
+        return;
+    for (size_t k = 0; k < t->cap; k++)
+        if (t->rows[k].used) {
+            ca_free(t->rows[k].platform);
+            ca_free(t->rows[k].sender);
+            ca_free(t->rows[k].name);
+        }
+    ca_free(t->rows);
+    ca_free(t);
+}
+
+static size_t tally_slot(const tally_row *rows, size_t cap, const char *platform, const char *sender)
+{
+    uint64_t h = ca_hash64(sender ? sender : "", sender ? strlen(sender) : 0,
+                           ca_hash64(platform ? platform : "", platform ? strlen(platform) : 0,
+                                     sender ? 1 : 2));
+    size_t j = h & (cap - 1);
+    while (rows[j].used && (ca_strcmp0(rows[j].platform, platform) || ca_strcmp0(rows[j].sender, sender)))
+        j = (j + 1) & (cap - 1);
+    return j;
+}
+
+/* The row of (platform, sender), added empty (with copies) when new; NULL
+ * on out of memory. */
+static tally_row *tally_row_of(ca_unresolved_tally *t, const char *platform, const char *sender)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        tally_row *nr = ca_calloc(cap, sizeof *nr);
+        if (!nr)
+            return NULL;
+        for (size_t k = 0; k < t->cap; k++)
+            if (t->rows[k].used)
+                nr[tally_slot(nr, cap, t->rows[k].platform, t->rows[k].sender)] = t->rows[k];
+        ca_free(t->rows);
+        t->rows = nr;
+        t->cap = cap;
+    }
+    tally_row *r = &t->rows[tally_slot(t->rows, t->cap, platform, sender)];
+    if (!r->used) {
+        *r = (tally_row){dup0(platform), dup0(sender), NULL, 0, SIZE_MAX, SIZE_MAX, 1};
+        if ((platform && !r->platform) || (sender && !r->sender)) {
+            ca_free(r->platform);
+            ca_free(r->sender);
+            r->used = 0;
+            return NULL;
+        }
+        t->n++;
+    }
+    return r;
+}
+
+/* Row r takes the name seen at (conv, event) if that is earlier than its own. */
+static int tally_name(tally_row *r, const char *name, size_t conv, size_t event)
+{
+    if (conv > r->conv || (conv == r->conv && event >= r->event))
+        return 0;
+    char *copy = dup0(name);
+    if (name && !copy)
         return -1;
-    for (size_t i = 0; i < total; i++) {
-        const ca_event *e = ca_import_event(imp, i);
+    ca_free(r->name);
+    r->name = copy;
+    r->conv = conv;
+    r->event = event;
+    return 0;
+}
+
+int ca_unresolved_tally_add(ca_unresolved_tally *t, const ca_event *const *ev, size_t n, size_t conv,
+                            int64_t from_ms, int64_t to_ms)
+{
+    for (size_t i = 0; i < n; i++) {
+        const ca_event *e = ev[i];
         if (!unresolved_in(e, from_ms, to_ms))
             continue;
-        if ((rows + 1) * 2 > cap) {
-            size_t nc = cap * 2;
-            ca_unresolved *nu = ca_calloc(nc, sizeof *nu);
-            if (!nu) {
-                ca_free(u);
-                return -1;
-            }
-            for (size_t k = 0; k < cap; k++) {
-                if (!u[k].messages)
-                    continue;
-                uint64_t h = ca_hash64(u[k].sender ? u[k].sender : "", u[k].sender ? strlen(u[k].sender) : 0,
-                                       ca_hash64(u[k].platform, strlen(u[k].platform), 0));
-                size_t j = h & (nc - 1);
-                while (nu[j].messages)
-                    j = (j + 1) & (nc - 1);
-                nu[j] = u[k];
-            }
-            ca_free(u);
-            u = nu;
-            cap = nc;
-        }
-        uint64_t h = ca_hash64(e->sender ? e->sender : "", e->sender ? strlen(e->sender) : 0,
-                               ca_hash64(e->platform, strlen(e->platform), 0));
-        size_t j = h & (cap - 1);
-        while (u[j].messages && (ca_strcmp0(u[j].platform, e->platform) || ca_strcmp0(u[j].sender, e->sender)))
-            j = (j + 1) & (cap - 1);
-        if (!u[j].messages) {
-            u[j] = (ca_unresolved){e->platform, e->sender, e->sender_name, 0};
-            rows++;
-        }
-        u[j].messages++;
+        tally_row *r = tally_row_of(t, e->platform, e->sender);
+        if (!r || tally_name(r, e->sender_name, conv, i) < 0)
+            return -1;
+        r->messages++;
     }
-    size_t m = 0;
-    for (size_t k = 0; k < cap; k++)
-        if (u[k].messages)
-            u[m++] = u[k];
-    if (!m) {
-        ca_free(u);
+    return 0;
+}
+
+int ca_unresolved_tally_merge(ca_unresolved_tally *dst, const ca_unresolved_tally *src)
+{
+    for (size_t k = 0; k < src->cap; k++) {
+        const tally_row *s = &src->rows[k];
+        if (!s->used)
+            continue;
+        tally_row *r = tally_row_of(dst, s->platform, s->sender);
+        if (!r || tally_name(r, s->name, s->conv, s->event) < 0)
+            return -1;
+        r->messages += s->messages;
+    }
+    return 0;
+}
+
+int ca_unresolved_tally_list(const ca_unresolved_tally *t, ca_unresolved **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!t->n)
         return 0;
+    /* one block: the rows, then their strings */
+    size_t bytes = t->n * sizeof **out;
+    for (size_t k = 0; k < t->cap; k++)
+        if (t->rows[k].used) {
+            const tally_row *r = &t->rows[k];
+            bytes += (r->platform ? strlen(r->platform) + 1 : 0) +
+                     (r->sender ? strlen(r->sender) + 1 : 0) + (r->name ? strlen(r->name) + 1 : 0);
+        }
+    ca_unresolved *u = ca_malloc(bytes);
+    if (!u)
+        return -1;
+    char *at = (char *)(u + t->n);
+    size_t m = 0;
+    for (size_t k = 0; k < t->cap; k++) {
+        const tally_row *r = &t->rows[k];
+        if (!r->used)
+            continue;
+        const char *src[3] = {r->platform, r->sender, r->name};
+        const char *dst[3] = {NULL, NULL, NULL};
+        for (int f = 0; f < 3; f++)
+            if (src[f]) {
+                size_t len = strlen(src[f]) + 1;
+                memcpy(at, src[f], len);
+                dst[f] = at;
+                at += len;
+            }
+        u[m++] = (ca_unresolved){dst[0], dst[1], dst[2], r->messages};
     }
     qsort(u, m, sizeof *u, cmp_unresolved);
     *out = u;
     *n = m;
     return 0;
+}
+
+int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
+                          ca_unresolved **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    ca_unresolved_tally *t = ca_unresolved_tally_new();
+    if (!t)
+        return -1;
+    int rc = 0;
+    size_t total = imp ? ca_import_count(imp) : 0;
+    for (size_t i = 0; i < total && rc == 0; i++) {
+        const ca_event *e = ca_import_event(imp, i);
+        rc = ca_unresolved_tally_add(t, &e, 1, 0, from_ms, to_ms);
+    }
+    if (rc == 0)
+        rc = ca_unresolved_tally_list(t, out, n);
+    ca_unresolved_tally_free(t);
+    return rc;
 }
 
 size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms)

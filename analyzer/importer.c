@@ -1871,22 +1871,39 @@ size_t ca_import_nfiles(const ca_import *imp) { return imp->n_files; }
 const ca_file_stats *ca_import_file(const ca_import *imp, size_t i) { return &imp->files[i]; }
 uint64_t ca_import_bytes_in(const ca_import *imp) { return imp->bytes_in; }
 
-int ca_import_write_ndjson(const ca_import *imp, FILE *out)
+/* Writes ev[0..n) as NDJSON through b.  0 or -1. */
+static int write_events(ca_buf *b, ca_event *const *ev, size_t n, int tz, FILE *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        ca_event_to_json(b, ev[i], tz);
+        if (b->len >= 1 << 16 || i + 1 == n) {
+            if (b->oom || fwrite(b->data, 1, b->len, out) != b->len)
+                return -1;
+            ca_buf_reset(b);
+        }
+    }
+    return 0;
+}
+
+int ca_import_write_ndjson(ca_import *imp, FILE *out)
 {
     ca_buf b = CA_BUF_INIT;
-    int tz = imp->cfg->tz_offset_min;
-    for (size_t i = 0; i < imp->n_order; i++) {
-        ca_event_to_json(&b, imp->order[i], tz);
-        if (b.len >= 1 << 16 || i + 1 == imp->n_order) {
-            if (b.oom || fwrite(b.data, 1, b.len, out) != b.len) {
-                ca_buf_free(&b);
-                return -1;
-            }
-            ca_buf_reset(&b);
+    int tz = imp->cfg->tz_offset_min, rc = 0;
+    if (!imp->spill) {
+        rc = write_events(&b, imp->order, imp->n_order, tz, out);
+    } else { /* a conversation at a time, read back */
+        for (size_t c = 0; c < imp->n_convs && rc == 0; c++) {
+            ca_arena *a = ca_arena_new(1u << 20);
+            ca_event **ev;
+            size_t n;
+            rc = a && ca_import_conv_load(imp, c, a, &ev, &n) == CA_OK
+                     ? write_events(&b, ev, n, tz, out)
+                     : -1;
+            ca_arena_free(a);
         }
     }
     ca_buf_free(&b);
-    return fflush(out) == 0 ? 0 : -1;
+    return rc == 0 && fflush(out) == 0 ? 0 : -1;
 }
 
 static const ca_file_stats *stats_of_path(const ca_file_stats *f, size_t n, const char *path)

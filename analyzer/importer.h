@@ -110,7 +110,7 @@ const ca_file_stats *ca_import_file(const ca_import *imp, size_t i);
 uint64_t ca_import_bytes_in(const ca_import *imp);
 
 /* Writes every event as NDJSON; 0 or -1 (write error or oom). */
-int ca_import_write_ndjson(const ca_import *imp, FILE *out);
+int ca_import_write_ndjson(ca_import *imp, FILE *out);
 /* Writes the human-readable import summary. */
 void ca_import_write_summary(const ca_import *imp, FILE *out);
 

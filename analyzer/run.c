@@ -1158,6 +1158,14 @@ int ca_run(const ca_run_opts *o)
     }
     /* -j N: N parser threads while this thread reads the inputs */
     ca_import_set_threads(imp, o->jobs > 0 ? o->jobs : online_cpus());
+    /* the events wait in a temporary file ($TMPDIR), not in memory, and are
+     * read a conversation at a time (SPEC §11) — unless screenshots are
+     * verified: that searches every conversation at once */
+    if (!o->n_screenshots && !o->in_memory && ca_import_set_spill(imp, NULL) != CA_OK) {
+        ca_diag_print(diag, stderr, CA_DIAG_WARN);
+        rc = EXIT_INTERNAL;
+        goto out;
+    }
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};
     /* A file is hashed while the import reads it (one read); a folder

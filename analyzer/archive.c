@@ -684,6 +684,7 @@ typedef struct zipidx {
     size_t size;
     zrec *rec;                 /* sorted by data_off */
     size_t n;
+    int mapped;                /* base is a mapping of the file (drop_pages may drop) */
 } zipidx;
 
 static uint16_t rd16(const unsigned char *p)
@@ -883,6 +884,21 @@ enum { DF_NO, DF_DONE, DF_FAILED, DF_OOM };
 
 /* Hands the current entry over still compressed when that is sure to give
  * what read_entry would; DF_NO: read it the usual way. */
+/* The whole pages of the archive's mapping in [p, p + n), handed over
+ * (the entry's bytes were copied): they need not stay resident, so that the
+ * mapping of a large archive does not count in the run's memory.  Read
+ * again from the file, should anything look at them later. */
+static void drop_pages(const unsigned char *p, size_t n)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t lo = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+    uintptr_t hi = ((uintptr_t)p + n) & ~((uintptr_t)page - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 static int try_defer(walker *w, struct archive *a, struct archive_entry *e, const zipidx *zi,
                      defer_log *log, uint64_t count, uint64_t *produced, uint64_t csize,
                      int depth, const char *name)
@@ -921,7 +937,10 @@ static int try_defer(walker *w, struct archive *a, struct archive_entry *e, cons
         done = w->top_base + (read > end ? read : end);
     }
     ca_raw_entry re = {w->path, name, NULL, r->usize, depth, done, &d, idx};
-    return deliver_raw(w, &re) == CA_FAILED ? DF_FAILED : DF_DONE;
+    int rc = deliver_raw(w, &re) == CA_FAILED ? DF_FAILED : DF_DONE;
+    if (zi->mapped)
+        drop_pages(d.cdata, r->csize);
+    return rc;
 }
 
 /* How to open an archive again for a replay. */
@@ -929,6 +948,7 @@ typedef struct zsrc {
     int fd;                    /* >= 0: the archive file (read from 0) */
     const unsigned char *data; /* the whole archive, mapped or in memory */
     size_t len;
+    int mapped;                /* data is a mapping of fd */
     int compressed;
     int hashing;               /* fd is the INPUT being hashed */
 } zsrc;
@@ -1036,6 +1056,8 @@ static void walk_archive(walker *w, struct archive *a, int depth, uint64_t csize
     zipidx zi;
     int have_zi = w->defer && src && depth == 1 && archive_filter_count(a) == 1 &&
                   zipidx_build(&zi, src->data, src->len) == 0;
+    if (have_zi)
+        zi.mapped = src->mapped;
     int fast = have_zi;
     defer_log log = {NULL, 0, 0};
     hreader *rhr = NULL;
@@ -1281,7 +1303,7 @@ static void walk_file(walker *w, const char *name, int top, int *fatal)
                 hr->pos = 0;
             }
             int compressed = is_compressed_stream(prefix, got);
-            zsrc src = {fd, NULL, 0, compressed, hr != NULL};
+            zsrc src = {fd, NULL, 0, 0, compressed, hr != NULL};
             void *map = MAP_FAILED;
             if (w->defer && !compressed && got >= 4 && prefix[0] == 'P' && prefix[1] == 'K' &&
                 st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX)
@@ -1289,6 +1311,7 @@ static void walk_file(walker *w, const char *name, int top, int *fatal)
             if (map != MAP_FAILED) {
                 src.data = map;
                 src.len = (size_t)st.st_size;
+                src.mapped = 1;
             }
             struct archive *a = open_archive(w, fd, NULL, 0, compressed, hr);
             if (a) {
@@ -1587,7 +1610,7 @@ static ca_status walk_memory(const char *name, const unsigned char *data, size_t
             err(&w, "archive nested more than %d levels deep; archive skipped", lim->max_depth);
         } else {
             int compressed = is_compressed_stream(data, len);
-            zsrc src = {-1, data, len, compressed, 0};
+            zsrc src = {-1, data, len, 0, compressed, 0};
             struct archive *a = open_archive(&w, -1, data, len, compressed, NULL);
             if (a)
                 walk_archive(&w, a, 1, len, base, &src);

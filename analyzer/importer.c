@@ -263,6 +263,8 @@ void ca_sink_patch_self(ca_sink *s, size_t mark, const char *self_id)
     }
 }
 
+#define SEG_EVENTS 1024
+
 /* Whether a string of an entry's events outlives the entry's arena (is
  * interned, static or the configuration's): then the spill keeps the
  * pointer. */
@@ -301,20 +303,25 @@ static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *
                 next = k;
             }
         }
-        ca_spill_seg *sg = ca_grow(imp->segs, &imp->cap_segs, imp->n_segs + 1, sizeof *sg, 64);
-        if (!sg)
-            return imp->oom = 1, CA_FATAL;
-        imp->segs = sg;
-        ca_status st = ca_spill_putv(imp->spill, put, m, lasting, arena, &sg[imp->n_segs]);
-        if (st != CA_OK) {
-            if (!imp->oom)
-                ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
-            return imp->oom = 1, CA_FATAL;
+        /* at most SEG_EVENTS a segment: one event is read back with its
+         * segment (ca_import_event_by_seq) */
+        for (size_t from = 0; from < m; from += SEG_EVENTS) {
+            size_t len = m - from < SEG_EVENTS ? m - from : SEG_EVENTS;
+            ca_spill_seg *sg = ca_grow(imp->segs, &imp->cap_segs, imp->n_segs + 1, sizeof *sg, 64);
+            if (!sg)
+                return imp->oom = 1, CA_FATAL;
+            imp->segs = sg;
+            ca_status st = ca_spill_putv(imp->spill, put + from, len, lasting, arena, &sg[imp->n_segs]);
+            if (st != CA_OK) {
+                if (!imp->oom)
+                    ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+                return imp->oom = 1, CA_FATAL;
+            }
+            /* every event of the segment has these (the descriptor's may be NULL) */
+            sg[imp->n_segs].platform = platform;
+            sg[imp->n_segs].conv = conv;
+            imp->n_segs++;
         }
-        /* every event of the segment has these (the descriptor's may be NULL) */
-        sg[imp->n_segs].platform = platform;
-        sg[imp->n_segs].conv = conv;
-        imp->n_segs++;
         first = next;
     }
     return CA_OK;
@@ -1854,6 +1861,43 @@ ca_status ca_import_conv_load(ca_import *imp, size_t c, ca_arena *arena, ca_even
     *out = ptrs;
     *n = kept;
     return CA_OK;
+}
+
+ca_status ca_import_event_by_seq(ca_import *imp, size_t c, uint64_t seq, ca_arena *arena,
+                                  const ca_event **out)
+{
+    *out = NULL;
+    if (!imp->spill || c >= imp->n_convs)
+        return CA_FATAL;
+    /* the conversation's segments are in input order: seq ranges that
+     * follow one another */
+    size_t lo = imp->seg_at[c], hi = imp->seg_at[c + 1];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (imp->segs[imp->seg_of[mid]].seq_max < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == imp->seg_at[c + 1])
+        return CA_FATAL;
+    const ca_spill_seg *sg = &imp->segs[imp->seg_of[lo]];
+    if (sg->seq_min > seq || !sg->count)
+        return CA_FATAL;
+    ca_event *ev = ca_arena_alloc(arena, sg->count * sizeof *ev);
+    char err[CA_SPILL_ERRMAX];
+    if (!ev)
+        return CA_FATAL;
+    if (ca_spill_get(imp->spill, sg, arena, ev, err) != CA_OK) {
+        fprintf(stderr, "chataudit: %s\n", err);
+        return CA_FATAL;
+    }
+    for (size_t i = 0; i < sg->count; i++)
+        if (ev[i].seq == seq) {
+            *out = &ev[i];
+            return CA_OK;
+        }
+    return CA_FATAL;
 }
 
 ca_status ca_import_set_spill(ca_import *imp, const char *dir)

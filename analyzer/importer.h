@@ -101,6 +101,13 @@ int ca_import_spilled(const ca_import *imp);
  * CA_FATAL (out of memory, or the spill could not be read: said on
  * stderr). */
 size_t ca_import_n_convs(const ca_import *imp);
+/* Spilled: the event numbered seq of conversation c as it was parsed
+ * (before identity, de-duplication and quote links: its text is the
+ * same), read back alone with the few around it into arena.  CA_OK, or
+ * CA_FATAL (out of memory, no such event, or a read error). */
+struct ca_arena;
+ca_status ca_import_event_by_seq(ca_import *imp, size_t c, uint64_t seq, struct ca_arena *arena,
+                                 const ca_event **out);
 struct ca_arena;
 ca_status ca_import_conv_load(ca_import *imp, size_t c, struct ca_arena *arena,
                               ca_event ***out, size_t *n);

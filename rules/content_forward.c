@@ -31,6 +31,7 @@
 #include <string.h>
 #include "../analyzer/arena.h"
 #include "../analyzer/charset.h"
+#include "../analyzer/importer.h"
 #include "../analyzer/parallel.h"
 #include "../analyzer/rule.h"
 #include "../analyzer/timeparse.h"
@@ -51,6 +52,7 @@ typedef struct work_msg {
                           * the few candidates compared are normalized again */
     uint32_t n;
     uint32_t event;      /* its index in conv's events */
+    uint64_t seq;        /* and its number (read back alone when the run holds no events) */
     int64_t time_ms;
     const ca_conv *conv;
     const char *src_path; /* interned */
@@ -263,7 +265,7 @@ static void collect_messages(void *arg, int tid, int threads)
                 goto oom;
             memcpy(cp, tmp, n * sizeof *cp);
             pc->m = m;
-            pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, (uint32_t)i, e->time_ms, cv,
+            pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, (uint32_t)i, e->seq, e->time_ms, cv,
                                         e->src_path, e->src_line};
         }
     }
@@ -655,12 +657,7 @@ typedef struct fwd_state {
     size_t row_cap;
     const shingle **ss;  /* the message's shingles in the index (NULL: absent) */
     size_t ss_cap;
-    /* the last candidate's conversation, when the run holds no events and
-     * it had to be read back */
-    ca_arena *read;
-    const ca_conv *read_conv;
-    const ca_event *const *read_ev;
-    size_t read_n;
+    ca_arena *read;      /* a candidate read back, when the run holds no events */
 } fwd_state;
 
 static void fwd_cleanup(void *p)
@@ -681,23 +678,18 @@ static void fwd_cleanup(void *p)
  * them (*n of them, w->n); NULL on oom. */
 static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *n_out)
 {
-    const ca_event *const *ev = w->conv->events;
-    size_t n = w->conv->n_events;
-    if (!ev || w->conv->imp) { /* not held (or held by another worker): read back */
-        if (st->read_conv != w->conv) {
-            ca_arena_free(st->read);
-            st->read_conv = NULL;
-            if (!(st->read = ca_arena_new(1u << 20)) ||
-                ca_conv_events(w->conv, st->read, &st->read_ev, &st->read_n) < 0)
-                return NULL;
-            st->read_conv = w->conv;
-        }
-        ev = st->read_ev;
-        n = st->read_n;
+    const ca_event *e = NULL;
+    if (w->conv->imp) { /* not held (or by another worker): read back alone */
+        ca_arena_free(st->read);
+        if (!(st->read = ca_arena_new(1u << 16)) ||
+            ca_import_event_by_seq(w->conv->imp, w->conv->index, w->seq, st->read, &e) != CA_OK)
+            return NULL;
+    } else if (w->event < w->conv->n_events) {
+        e = w->conv->events[w->event];
     }
-    if (w->event >= n || !ev[w->event]->text)
+    if (!e || !e->text)
         return NULL;
-    const char *text = ev[w->event]->text;
+    const char *text = e->text;
     if (ca_normalize(text, strlen(text), CA_NORM_STRIP, &st->norm) < 0)
         return NULL;
     *n_out = code_points(st->norm.text, st->norm.len, &st->wcp, &st->wcp_cap);

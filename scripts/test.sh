@@ -20,7 +20,7 @@ elif [ "${1:-}" = "--tsan" ]; then
     dir=build-tsan
     flags="$flags -DCA_SANITIZE=thread"
     export CC=clang
-    only="golden.run-|test_matcher|test_rules|test_forward|test_zipfast|import_threads|dedup_threads|ledger.two_months|test_spill.concurrent"
+    only="golden.run-|test_matcher|test_rules|test_forward|test_zipfast|import_threads|dedup_threads|dedup_spilled|ledger.two_months|test_spill.concurrent"
 fi
 cmake -S . -B "$dir" $flags >/dev/null
 cmake --build "$dir" -j "$(nproc)"

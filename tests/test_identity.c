@@ -302,17 +302,24 @@ static void dedup_group(int k, char **paths, char **texts, int *n)
 }
 
 /* The kept events (NDJSON) and each file's record, as one string. */
-static char *dedup_dump(char *const *paths, char *const *texts, int n, int threads, size_t *events,
-                        size_t *dups)
+static char *dedup_dump_as(char *const *paths, char *const *texts, int n, int threads, int spill,
+                           size_t *events, size_t *dups)
 {
     run *r = run_new(config_with(ROSTER), NULL);
     cleanup();
     ca_import_set_threads(r->imp, threads);
+    if (spill)
+        CHECK_INT(ca_import_set_spill(r->imp, NULL), CA_OK);
     for (int i = 0; i < n; i++)
         ca_import_buffer(r->imp, paths[i], (const unsigned char *)texts[i], strlen(texts[i]));
     CHECK_INT(ca_import_finish(r->imp), CA_OK);
     char *out = NULL;
     size_t len = 0;
+    if (spill) { /* read every conversation once before: counted once all the same */
+        FILE *null = fopen("/dev/null", "w");
+        CHECK_INT(ca_import_write_ndjson(r->imp, null), 0);
+        fclose(null);
+    }
     FILE *f = open_memstream(&out, &len);
     CHECK_INT(ca_import_write_ndjson(r->imp, f), 0);
     *events = nev(r);
@@ -325,6 +332,37 @@ static char *dedup_dump(char *const *paths, char *const *texts, int n, int threa
     fclose(f);
     run_free(r);
     return out;
+}
+
+static char *dedup_dump(char *const *paths, char *const *texts, int n, int threads, size_t *events,
+                        size_t *dups)
+{
+    return dedup_dump_as(paths, texts, n, threads, 0, events, dups);
+}
+
+/* Spilled, the events are read back a conversation at a time and the
+ * de-duplication, identity and quote links happen then: the same events
+ * and the same duplicate counts per file, at any number of threads. */
+TEST(dedup_spilled_same_result)
+{
+    static char *paths[DEDUP_GROUPS * 4], *texts[DEDUP_GROUPS * 4];
+    int n = 0;
+    for (int k = 0; k < DEDUP_GROUPS; k++)
+        dedup_group(k, paths, texts, &n);
+    size_t events, dups, e2, d2;
+    char *mem = dedup_dump(paths, texts, n, 1, &events, &dups);
+    for (int t = 1; t <= 3; t += 2) {
+        char *sp = dedup_dump_as(paths, texts, n, t, 1, &e2, &d2);
+        CHECK_INT(e2, events + dups); /* before the de-duplication */
+        CHECK_INT(d2, dups);          /* counted as the conversations were read */
+        CHECK(strcmp(mem, sp) == 0);
+        free(sp);
+    }
+    free(mem);
+    for (int i = 0; i < n; i++) {
+        free(paths[i]);
+        free(texts[i]);
+    }
 }
 
 TEST(dedup_threads_same_result)

@@ -570,6 +570,60 @@ static uint32_t build_step(const build *b, uint32_t s, unsigned char c)
  * byte. */
 static inline int cont_label(const build *b, uint32_t d) { return (b->label[d] & 0xC0) == 0x80; }
 
+/* Calls fn for every three-byte character (a lead byte 0xE0-0xEF and two
+ * continuation bytes) that goes from state k to a state: d1, d2 and d3
+ * are the states after each of its bytes. */
+static void each_char(const build *b, uint32_t k,
+                      void (*fn)(void *ud, const build *b, uint32_t d1, uint32_t d2, uint32_t d3),
+                      void *ud)
+{
+    for (uint32_t j = 0; j < b->nkids[k]; j++) {
+        uint32_t d1 = b->first[k] + j;
+        if ((b->label[d1] & 0xF0) != 0xE0)
+            continue;
+        for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
+            uint32_t d2 = b->first[d1] + j2;
+            if (!cont_label(b, d2))
+                continue;
+            for (uint32_t j3 = 0; j3 < b->nkids[d2]; j3++) {
+                uint32_t d3 = b->first[d2] + j3;
+                if (cont_label(b, d3))
+                    fn(ud, b, d1, d2, d3);
+            }
+        }
+    }
+}
+
+/* The character's code point. */
+static uint32_t char_of(const build *b, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+    return (b->label[d1] & 0x0Fu) << 12 | (b->label[d2] & 0x3Fu) << 6 | (b->label[d3] & 0x3Fu);
+}
+
+/* each_char callbacks: a follow filter's bit; the block of a character
+ * the root goes on with; the state it leads the root to. */
+static void note_follow(void *ud, const build *b, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+    (void)d1;
+    (void)d2;
+    *(uint64_t *)ud |= 1ULL << (b->label[d3] & 63);
+}
+
+static void note_block(void *ud, const build *b, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+    ca_matcher *m = ud;
+    uint32_t hi = char_of(b, d1, d2, d3) >> 8;
+    if (m->char_block[hi] == 0)
+        m->char_block[hi] = (uint16_t)m->n_char_blocks++;
+}
+
+static void note_state(void *ud, const build *b, uint32_t d1, uint32_t d2, uint32_t d3)
+{
+    ca_matcher *m = ud;
+    uint32_t cp = char_of(b, d1, d2, d3);
+    m->char_state[(size_t)m->char_block[cp >> 8] * 256 + (cp & 255)] = b->tag[d3];
+}
+
 /* The three-byte character shortcut (see the top of the file): each
  * state's follow filter, and the states the root reaches by one character
  * (char_block, char_state).  Needs the fail links, and tags without T_OUT
@@ -590,21 +644,7 @@ static int build_follow(ca_matcher *m, const build *b)
     b->follow[0] = 0;
     for (size_t k = 1; k < n; k++) {
         uint64_t own = 0;
-        for (uint32_t j = 0; j < b->nkids[k]; j++) {
-            uint32_t d1 = b->first[k] + j;
-            if ((b->label[d1] & 0xF0) != 0xE0)
-                continue;
-            for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
-                uint32_t d2 = b->first[d1] + j2;
-                if (!cont_label(b, d2))
-                    continue;
-                for (uint32_t j3 = 0; j3 < b->nkids[d2]; j3++) {
-                    uint32_t d3 = b->first[d2] + j3;
-                    if (cont_label(b, d3))
-                        own |= 1ULL << (b->label[d3] & 63);
-                }
-            }
-        }
+        each_char(b, (uint32_t)k, note_follow, &own);
         b->follow[k] = own | (b->fail[k] ? b->follow[b->fail[k]] : 0);
     }
     /* the blocks of 256 code points where a term begins with a
@@ -612,24 +652,11 @@ static int build_follow(ca_matcher *m, const build *b)
     m->char_block = ca_calloc(256, sizeof *m->char_block);
     if (!m->char_block)
         return -1;
-    size_t blocks = 1;
-    for (uint32_t j = 0; j < b->nkids[0]; j++) {
-        uint32_t d1 = b->first[0] + j;
-        if ((b->label[d1] & 0xF0) != 0xE0)
-            continue;
-        for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
-            uint32_t d2 = b->first[d1] + j2;
-            if (!cont_label(b, d2) || b->nkids[d2] == 0)
-                continue;
-            uint32_t hi = (b->label[d1] & 0x0Fu) << 4 | (b->label[d2] & 0x3Fu) >> 2;
-            if (m->char_block[hi] == 0)
-                m->char_block[hi] = (uint16_t)blocks++;
-        }
-    }
-    m->char_state = ca_malloc(blocks * 256 * sizeof *m->char_state);
+    m->n_char_blocks = 1;
+    each_char(b, 0, note_block, m);
+    m->char_state = ca_malloc(m->n_char_blocks * 256 * sizeof *m->char_state);
     if (!m->char_state)
         return -1;
-    m->n_char_blocks = blocks;
     return 0;
 }
 
@@ -641,24 +668,7 @@ static void fill_chars(ca_matcher *m, const build *b)
         return;
     for (size_t i = 0; i < m->n_char_blocks * 256; i++)
         m->char_state[i] = T_ROOT;
-    for (uint32_t j = 0; j < b->nkids[0]; j++) {
-        uint32_t d1 = b->first[0] + j;
-        if ((b->label[d1] & 0xF0) != 0xE0)
-            continue;
-        for (uint32_t j2 = 0; j2 < b->nkids[d1]; j2++) {
-            uint32_t d2 = b->first[d1] + j2;
-            if (!cont_label(b, d2))
-                continue;
-            for (uint32_t j3 = 0; j3 < b->nkids[d2]; j3++) {
-                uint32_t d3 = b->first[d2] + j3;
-                if (!cont_label(b, d3))
-                    continue;
-                uint32_t cp = (b->label[d1] & 0x0Fu) << 12 | (b->label[d2] & 0x3Fu) << 6 |
-                              (b->label[d3] & 0x3Fu);
-                m->char_state[(size_t)m->char_block[cp >> 8] * 256 + (cp & 255)] = b->tag[d3];
-            }
-        }
-    }
+    each_char(b, 0, note_state, m);
 }
 
 int ca_matcher_build(ca_matcher *m)

@@ -47,16 +47,16 @@ extern const ca_rule ca_rule_content_forward;
 #define CHUNK_PAIRS ((size_t)1 << 20) /* (hash, message) pairs in flight per chunk */
 #define CHUNK_EVENTS 100000 /* events of work conversations whose code points are held at once */
 
+/* A work message of the index (24 bytes: the index holds a month of
+ * them): its normalized length, its conversation (index into the run's),
+ * where it is in it — its position among the conversation's events when
+ * the run holds them, else its number (seq), by which it is read back —
+ * and its time.  The code points are the build's only (build.cp). */
 typedef struct work_msg {
-    const uint32_t *cp;  /* normalized code points while the index is built, then NULL:
-                          * the few candidates compared are normalized again */
     uint32_t n;
-    uint32_t event;      /* its index in conv's events */
-    uint64_t seq;        /* and its number (read back alone when the run holds no events) */
+    uint32_t conv;
+    uint64_t at;
     int64_t time_ms;
-    const ca_conv *conv;
-    const char *src_path; /* interned */
-    long src_line;
 } work_msg;
 
 /* A distinct shingle: n work messages hold it (counted up to
@@ -76,6 +76,7 @@ typedef struct bucket_dir {
 } bucket_dir;
 
 typedef struct fwd_index {
+    const ca_conv *convs;  /* the run's, which work_msg.conv numbers */
     work_msg *msgs;
     size_t n_msgs, cap_msgs;
     shingle *slots;
@@ -143,8 +144,14 @@ static size_t code_points(const char *t, size_t len, uint32_t **buf, size_t *cap
     return n;
 }
 
+/* A work message while its conversation is read: with its code points. */
+typedef struct conv_msg {
+    work_msg w;
+    const uint32_t *cp;
+} conv_msg;
+
 typedef struct conv_msgs {
-    work_msg *m;
+    conv_msg *m;
     size_t n, cap;
 } conv_msgs;
 
@@ -193,6 +200,8 @@ typedef struct build {
     atomic_int failed;
     size_t from[65];       /* thread t hashes the chunk's messages [from[t], from[t + 1]) */
     pair_vec *vec;         /* [thread][bucket]: the chunk's pairs, in message order */
+    const uint32_t **cp;   /* the chunk's messages' code points: message cp_base + i's at i */
+    size_t cp_base, cap_cp;
     size_t n_vec;
     bucket *buckets;       /* [N_BUCKETS] */
     ca_arena *arenas[64];  /* the messages' code points, one arena per thread */
@@ -260,13 +269,13 @@ static void collect_messages(void *arg, int tid, int threads)
             if (!*ar && !(*ar = ca_arena_new(1u << 20)))
                 goto oom;
             uint32_t *cp = ca_arena_alloc(*ar, n * sizeof *cp);
-            work_msg *m = cp ? ca_grow(pc->m, &pc->cap, pc->n + 1, sizeof *m, 64) : NULL;
+            conv_msg *m = cp ? ca_grow(pc->m, &pc->cap, pc->n + 1, sizeof *m, 64) : NULL;
             if (!m)
                 goto oom;
             memcpy(cp, tmp, n * sizeof *cp);
             pc->m = m;
-            pc->m[pc->n++] = (work_msg){cp, (uint32_t)n, (uint32_t)i, e->seq, e->time_ms, cv,
-                                        e->src_path, e->src_line};
+            uint64_t at = cv->imp ? e->seq : i;
+            pc->m[pc->n++] = (conv_msg){{(uint32_t)n, (uint32_t)c, at, e->time_ms}, cp};
         }
     }
     ca_free(tmp);
@@ -291,8 +300,9 @@ static void hash_chunk(void *arg, int tid, int threads)
         vec[b].n = 0;
     for (size_t i = bd->from[tid]; i < bd->from[tid + 1]; i++) {
         const work_msg *w = &bd->x->msgs[i];
+        const uint32_t *cp = bd->cp[i - bd->cp_base];
         for (size_t k = 0; k + SHINGLE <= w->n; k++) {
-            uint64_t h = shingle_hash(w->cp + k);
+            uint64_t h = shingle_hash(cp + k);
             pair_vec *v = &vec[bucket_of(h)];
             pair *p = ca_grow(v->p, &v->cap, v->n + 1, sizeof *p, 64);
             if (!p) {
@@ -457,22 +467,20 @@ static int sweep_messages(build *bd, int threads, size_t lo, size_t hi)
     return 0;
 }
 
-/* The code points of the messages numbered from message from on (all the
- * arenas hold) are no longer needed. */
-static void drop_code_points(build *bd, size_t from)
+/* The chunk's code points (all the arenas hold) are no longer needed. */
+static void drop_code_points(build *bd)
 {
     for (size_t k = 0; k < CA_ARRAY_LEN(bd->arenas); k++) {
         ca_arena_free(bd->arenas[k]);
         bd->arenas[k] = NULL;
     }
-    for (size_t i = from; bd->x && i < bd->x->n_msgs; i++)
-        bd->x->msgs[i].cp = NULL;
 }
 
 /* Frees what a build holds besides the index. */
 static void build_free(build *bd)
 {
-    drop_code_points(bd, 0);
+    drop_code_points(bd);
+    ca_free(bd->cp);
     for (size_t b = 0; bd->buckets && b < N_BUCKETS; b++) {
         ca_free(bd->buckets[b].slots);
         ca_free(bd->buckets[b].tally);
@@ -499,13 +507,17 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     if (add > UINT32_MAX - 1 - x->n_msgs) /* beyond what a posting can number */
         return -1;
     work_msg *m = ca_grow(x->msgs, &x->cap_msgs, x->n_msgs + add, sizeof *m, 1024);
-    if (!m)
+    const uint32_t **cp = m ? ca_grow(bd->cp, &bd->cap_cp, add ? add : 1, sizeof *cp, 1024) : NULL;
+    if (!m || !cp)
         return -1;
     x->msgs = m;
+    bd->cp = cp;
+    bd->cp_base = x->n_msgs;
     for (size_t c = lo; c < hi; c++) {
-        if (bd->per_conv[c].n)
-            memcpy(x->msgs + x->n_msgs, bd->per_conv[c].m, bd->per_conv[c].n * sizeof *x->msgs);
-        x->n_msgs += bd->per_conv[c].n;
+        for (size_t k = 0; k < bd->per_conv[c].n; k++) {
+            x->msgs[x->n_msgs] = bd->per_conv[c].m[k].w;
+            cp[x->n_msgs++ - bd->cp_base] = bd->per_conv[c].m[k].cp;
+        }
         ca_free(bd->per_conv[c].m);
         bd->per_conv[c].m = NULL;
     }
@@ -580,6 +592,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
         !(bd.vec = ca_calloc(bd.n_vec, sizeof *bd.vec)) ||
         !(bd.buckets = ca_calloc(N_BUCKETS, sizeof *bd.buckets)))
         goto oom;
+    bd.x->convs = convs;
     /* a few conversations at a time: their code points, then their
      * shingles into the buckets, then the code points go */
     for (size_t c0 = 0; c0 < n;) {
@@ -595,7 +608,7 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
         if (atomic_load(&bd.failed) || number_messages(&bd, c0, c1) < 0 ||
             sweep_messages(&bd, threads, m0, bd.x->n_msgs) < 0)
             goto oom;
-        drop_code_points(&bd, m0);
+        drop_code_points(&bd);
         c0 = c1;
     }
     if (for_each_bucket(&bd, threads, finish_bucket) < 0 || pack_buckets(&bd, threads) < 0)
@@ -674,23 +687,32 @@ static void fwd_cleanup(void *p)
     memset(st, 0, sizeof *st);
 }
 
-/* The code points of work message w, normalized again as the index saw
- * them (*n of them, w->n); NULL on oom. */
-static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *n_out)
+/* Work message w's event: the run's, or read back alone into st->read
+ * when the run holds no events (or another worker does).  NULL on out of
+ * memory or a read error. */
+static const ca_event *work_event(fwd_state *st, const fwd_index *x, const work_msg *w)
 {
-    const ca_event *e = NULL;
-    if (w->conv->imp) { /* not held (or by another worker): read back alone */
+    const ca_conv *c = &x->convs[w->conv];
+    if (c->imp) {
+        const ca_event *e = NULL;
         ca_arena_free(st->read);
         if (!(st->read = ca_arena_new(1u << 16)) ||
-            ca_import_event_by_seq(w->conv->imp, w->conv->index, w->seq, st->read, &e) != CA_OK)
+            ca_import_event_by_seq(c->imp, c->index, w->at, st->read, &e) != CA_OK)
             return NULL;
-    } else if (w->event < w->conv->n_events) {
-        e = w->conv->events[w->event];
+        return e;
     }
+    return w->at < c->n_events ? c->events[w->at] : NULL;
+}
+
+/* The code points of work message w, normalized again as the index saw
+ * them (*n of them, w->n); NULL on oom. */
+static const uint32_t *candidate_text(fwd_state *st, const fwd_index *x, const work_msg *w,
+                                      size_t *n_out)
+{
+    const ca_event *e = work_event(st, x, w);
     if (!e || !e->text)
         return NULL;
-    const char *text = e->text;
-    if (ca_normalize(text, strlen(text), CA_NORM_STRIP, &st->norm) < 0)
+    if (ca_normalize(e->text, strlen(e->text), CA_NORM_STRIP, &st->norm) < 0)
         return NULL;
     *n_out = code_points(st->norm.text, st->norm.len, &st->wcp, &st->wcp_cap);
     return *n_out == (size_t)-1 ? NULL : st->wcp;
@@ -700,7 +722,7 @@ static const uint32_t *candidate_text(fwd_state *st, const work_msg *w, size_t *
  * none (*oom set when a buffer could not grow).  *sim gets the similarity
  * in percent. */
 static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint32_t *cp,
-                                   size_t n, int64_t t, const ca_conv *self_conv, size_t self,
+                                   size_t n, int64_t t, size_t self_conv, uint64_t self,
                                    int *sim, int *oom)
 {
     /* count the informative shingles (those in at most MAX_POSTINGS work
@@ -780,14 +802,14 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     for (size_t c = 0; c < nc; c++) {
         const work_msg *w = &x->msgs[key[cand[c]]];
         /* 10 % of edits destroy at most 4 × 10 % of the shingles */
-        if (hits[cand[c]] * 2 < grams || (w->conv->index == self_conv->index && w->event == self) ||
+        if (hits[cand[c]] * 2 < grams || (w->conv == self_conv && w->at == self) ||
             w->time_ms >= t)
             continue;
         size_t lg = n > w->n ? n : w->n;
         if ((n > w->n ? n - w->n : w->n - n) > lg / 10)
             continue; /* more edits than the band allows, to begin with */
         size_t wn;
-        const uint32_t *wcp = candidate_text(st, w, &wn);
+        const uint32_t *wcp = candidate_text(st, x, w, &wn);
         if (!wcp) {
             *oom = 1;
             return NULL;
@@ -830,19 +852,23 @@ static int forward_event(ca_rule_ctx *ctx, void *state, size_t i)
         if (n < MIN_CHARS)
             continue;
         int sim = 0, oom = 0;
-        const work_msg *w = find_source(x, st, st->cp, n, e->time_ms, ctx->conv, i, &sim, &oom);
+        const work_msg *w = find_source(x, st, st->cp, n, e->time_ms, ctx->conv->index,
+                                        ctx->conv->imp ? e->seq : i, &sim, &oom);
         if (oom)
             return -1;
         if (!w)
             continue;
+        const ca_event *src = work_event(st, x, w);
+        if (!src)
+            return -1;
         char when[32];
         ca_time_format(w->time_ms, ctx->cfg->tz_offset_min, when);
         return ca_rule_report(ctx, &ca_rule_content_forward, i, NULL, un->text, un->len, 0, un->len,
                               "%s repeats (%d%% similar) a message posted in the work group %s "
                               "at %s (%s:%ld)",
                               un->kind == CA_UNIT_RECORD ? "a forwarded record" : "the message", sim,
-                              w->conv->name, when, w->src_path ? w->src_path : "?",
-                              w->src_line);
+                              x->convs[w->conv].name, when, src->src_path ? src->src_path : "?",
+                              src->src_line);
     }
     return 0;
 }

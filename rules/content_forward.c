@@ -19,8 +19,9 @@
  * them while they are few enough to be postings.  The chunk's code points
  * go before the next chunk, so what is held stays bounded whatever the
  * size of the month.  At the end each bucket lays its postings out shingle
- * by shingle, and the buckets are packed into one slot array behind an
- * 8-byte directory entry per bucket and one posting array.  Messages are
+ * by shingle and hands its table and postings to the index, behind a
+ * directory entry per bucket (not copied into one array: that would hold
+ * the index twice while it is copied).  Messages are
  * numbered in conversation and event order, and every posting list is in
  * that order, whatever the number of threads: the findings are the same
  * for every -j.  The search looks every shingle of a message up at once
@@ -67,20 +68,20 @@ typedef struct shingle {
     uint32_t n, off;     /* while building: off is the shingle's number in its bucket */
 } shingle;
 
-/* Once built, the buckets' tables are packed one after the other, and the
- * posting lists too, so that a lookup reads an 8-byte directory entry and
- * then the slot: slots[first .. first + mask], a shingle's postings
- * post[off .. off + n).  slots[0] stays empty, for the empty buckets. */
+/* Once built, each bucket keeps its table, slots[0 .. mask] (NULL: an
+ * empty bucket), and its posting lists: a shingle's are post[off ..
+ * off + n).  They stay where the build made them: packing them into one
+ * array would hold the index twice while it is copied. */
 typedef struct bucket_dir {
-    uint32_t first, mask;
+    shingle *slots;
+    uint32_t *post;
+    uint32_t mask;
 } bucket_dir;
 
 typedef struct fwd_index {
     const ca_conv *convs;  /* the run's, which work_msg.conv numbers */
     work_msg *msgs;
     size_t n_msgs, cap_msgs;
-    shingle *slots;
-    uint32_t *post;
     bucket_dir dir[N_BUCKETS];
 } fwd_index;
 
@@ -104,11 +105,12 @@ static inline unsigned bucket_of(uint64_t h)
     return (unsigned)(h >> (64 - BUCKET_BITS));
 }
 
-/* The shingle with hash h in the packed index, or NULL. */
-static const shingle *lookup(const fwd_index *x, uint64_t h)
+/* The shingle with hash h in the index (in bucket d), or NULL. */
+static const shingle *lookup(const bucket_dir *d, uint64_t h)
 {
-    const bucket_dir *d = &x->dir[bucket_of(h)];
-    const shingle *s = x->slots + d->first;
+    const shingle *s = d->slots;
+    if (!s)
+        return NULL;
     for (uint32_t j = (uint32_t)h & d->mask;; j = (j + 1) & d->mask) {
         if (s[j].hash == h)
             return &s[j];
@@ -123,8 +125,10 @@ static void release(void *shared)
     if (!x)
         return;
     ca_free(x->msgs);
-    ca_free(x->slots);
-    ca_free(x->post);
+    for (size_t b = 0; b < N_BUCKETS; b++) {
+        ca_free(x->dir[b].slots);
+        ca_free(x->dir[b].post);
+    }
     ca_free(x);
 }
 
@@ -176,8 +180,8 @@ typedef struct tally {
  * low bits, at most half full; a slot's off is the shingle's number), the
  * tally of each shingle, and the postings noted so far — (number, message)
  * while the shingle has at most MAX_POSTINGS + 1 messages, in message
- * order; once finished, its posting lists laid out and where pack_buckets
- * puts it. */
+ * order; once finished, its posting lists laid out (handed over to the
+ * index with its table). */
 typedef struct bucket {
     shingle *slots;
     uint32_t mask, used;
@@ -187,7 +191,6 @@ typedef struct bucket {
     size_t n_pend, cap_pend;
     uint32_t *post;
     uint32_t n_post;
-    size_t at_slot, at_post;
 } bucket;
 
 typedef struct build {
@@ -524,55 +527,15 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     return 0;
 }
 
-/* Copies bucket b into the packed arrays at the places pack_buckets gave
- * it, and frees its own. */
-static int pack_bucket(build *bd, size_t b, int threads)
+/* Hands the buckets' tables and posting lists over to the index. */
+static void hand_over(build *bd)
 {
-    (void)threads;
-    fwd_index *x = bd->x;
-    bucket *bk = &bd->buckets[b];
-    if (!bk->slots) {
-        x->dir[b] = (bucket_dir){0, 0}; /* the empty slot 0 */
-        return 0;
-    }
-    x->dir[b] = (bucket_dir){(uint32_t)bk->at_slot, bk->mask};
-    for (size_t j = 0; j <= bk->mask; j++) {
-        shingle sh = bk->slots[j];
-        if (sh.hash && sh.n <= MAX_POSTINGS)
-            sh.off += (uint32_t)bk->at_post;
-        x->slots[bk->at_slot + j] = sh;
-    }
-    if (bk->n_post)
-        memcpy(x->post + bk->at_post, bk->post, bk->n_post * sizeof *x->post);
-    ca_free(bk->slots);
-    ca_free(bk->post);
-    bk->slots = NULL;
-    bk->post = NULL;
-    return 0;
-}
-
-/* Packs the buckets' tables and posting lists into x->slots and x->post,
- * each bucket at the place a prefix sum of the sizes gives it, a bucket
- * per task.  0 or -1 (oom, or more than 2^32 slots or postings). */
-static int pack_buckets(build *bd, int threads)
-{
-    fwd_index *x = bd->x;
-    size_t n_slots = 1, n_post = 0;
     for (size_t b = 0; b < N_BUCKETS; b++) {
         bucket *bk = &bd->buckets[b];
-        if (!bk->slots)
-            continue;
-        bk->at_slot = n_slots;
-        bk->at_post = n_post;
-        n_slots += (size_t)bk->mask + 1;
-        n_post += bk->n_post;
+        bd->x->dir[b] = (bucket_dir){bk->slots, bk->post, bk->mask};
+        bk->slots = NULL;
+        bk->post = NULL;
     }
-    if (n_slots > UINT32_MAX || n_post > UINT32_MAX)
-        return -1;
-    if (!(x->slots = ca_calloc(n_slots, sizeof *x->slots)) ||
-        !(x->post = ca_malloc((n_post ? n_post : 1) * sizeof *x->post)))
-        return -1;
-    return for_each_bucket(bd, threads, pack_bucket);
 }
 
 static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int threads,
@@ -611,8 +574,9 @@ static void *prepare(const ca_config *cfg, const ca_conv *convs, size_t n, int t
         drop_code_points(&bd);
         c0 = c1;
     }
-    if (for_each_bucket(&bd, threads, finish_bucket) < 0 || pack_buckets(&bd, threads) < 0)
+    if (for_each_bucket(&bd, threads, finish_bucket) < 0)
         goto oom;
+    hand_over(&bd);
     build_free(&bd);
     return bd.x;
 oom:
@@ -658,6 +622,14 @@ static size_t banded_distance(const uint32_t *a, size_t na, const uint32_t *b, s
     return row[nb] > inf ? inf : row[nb];
 }
 
+/* A shingle of a message as the index has it: in n work messages (0: in
+ * none, or not in the index), their numbers at post when n is at most
+ * MAX_POSTINGS. */
+typedef struct found {
+    const uint32_t *post;
+    uint32_t n;
+} found;
+
 /* Per conversation of a worker: the buffers of the search, reused from
  * one message to the next. */
 typedef struct fwd_state {
@@ -668,7 +640,7 @@ typedef struct fwd_state {
     size_t wcp_cap;
     size_t *row;
     size_t row_cap;
-    const shingle **ss;  /* the message's shingles in the index (NULL: absent) */
+    found *ss;           /* the message's shingles in the index */
     size_t ss_cap;
     ca_arena *read;      /* a candidate read back, when the run holds no events */
 } fwd_state;
@@ -729,7 +701,7 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
      * messages) each candidate shares, in a small hash map */
     uint32_t key[CAND_SLOTS], hits[CAND_SLOTS], cand[CAND_SLOTS / 2];
     size_t n_sh = n - SHINGLE + 1;
-    const shingle **grown = ca_grow(st->ss, &st->ss_cap, n_sh, sizeof *st->ss, 64);
+    found *grown = ca_grow(st->ss, &st->ss_cap, n_sh, sizeof *st->ss, 64);
     if (!grown) {
         *oom = 1;
         return NULL;
@@ -738,7 +710,7 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     /* every shingle looked up first, a block at a time: their table slots,
      * then their posting lists, are asked of memory before any is read, so
      * the cache misses overlap instead of following one another */
-    const shingle **ss = st->ss;
+    found *ss = st->ss;
     size_t grams = 0;
     for (size_t k0 = 0; k0 < n_sh; k0 += 32) {
         size_t nb = n_sh - k0 < 32 ? n_sh - k0 : 32;
@@ -746,15 +718,18 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         for (size_t k = 0; k < nb; k++) {
             hs[k] = shingle_hash(cp + k0 + k);
             const bucket_dir *d = &x->dir[bucket_of(hs[k])];
-            __builtin_prefetch(&x->slots[d->first + ((uint32_t)hs[k] & d->mask)]);
+            if (d->slots)
+                __builtin_prefetch(&d->slots[(uint32_t)hs[k] & d->mask]);
         }
         for (size_t k = 0; k < nb; k++) {
-            const shingle *sh = ss[k0 + k] = lookup(x, hs[k]);
+            const bucket_dir *d = &x->dir[bucket_of(hs[k])];
+            const shingle *sh = lookup(d, hs[k]);
+            ss[k0 + k] = (found){sh ? d->post + sh->off : NULL, sh ? sh->n : 0};
             if (sh && sh->n > MAX_POSTINGS)
                 continue; /* common to many work messages: no evidence either way */
             grams++;
             if (sh) {
-                const uint32_t *pl = &x->post[sh->off];
+                const uint32_t *pl = ss[k0 + k].post;
                 __builtin_prefetch(pl);
                 if (sh->n > 16)
                     __builtin_prefetch(pl + 16);
@@ -774,16 +749,16 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
     memset(key, 0xff, sizeof key);
     size_t nc = 0, g = 0, most = 0;
     for (size_t k = 0; k < n_sh; k++) {
-        const shingle *sh = ss[k];
-        if (sh && sh->n > MAX_POSTINGS)
+        const found *sh = &ss[k];
+        if (sh->n > MAX_POSTINGS)
             continue;
         size_t left = grams - g; /* this one included */
         int may_add = left * 2 >= grams;
         if (!may_add && (most + left) * 2 < grams)
             return NULL; /* no candidate can reach half any more */
         g++;
-        for (uint32_t q = 0; sh && q < sh->n; q++) {
-            uint32_t m = x->post[sh->off + q];
+        for (uint32_t q = 0; q < sh->n; q++) {
+            uint32_t m = sh->post[q];
             size_t j = (m * 2654435761u) & (CAND_SLOTS - 1);
             while (key[j] != UINT32_MAX && key[j] != m)
                 j = (j + 1) & (CAND_SLOTS - 1);

@@ -1900,16 +1900,13 @@ ca_status ca_import_event_by_seq(ca_import *imp, size_t c, uint64_t seq, ca_aren
     return CA_FATAL;
 }
 
-ca_status ca_import_set_spill(ca_import *imp, const char *dir)
+ca_status ca_import_set_spill(ca_import *imp, const char *dir, char *err)
 {
-    char err[CA_SPILL_ERRMAX];
-    if (imp->spill || imp->n_events)
-        return CA_FATAL;
-    if (!(imp->spill = ca_spill_open(dir, err))) {
-        ca_diag_add(imp->diag, CA_DIAG_ERROR, dir, 0, "%s", err);
+    if (imp->spill || imp->n_events) {
+        snprintf(err, CA_SPILL_ERRMAX, "the import has begun");
         return CA_FATAL;
     }
-    return CA_OK;
+    return (imp->spill = ca_spill_open(dir, err)) ? CA_OK : CA_FATAL;
 }
 size_t ca_import_nfiles(const ca_import *imp) { return imp->n_files; }
 const ca_file_stats *ca_import_file(const ca_import *imp, size_t i) { return &imp->files[i]; }

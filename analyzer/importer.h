@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "event.h"
 #include "format.h"
+#include "spill.h"
 
 typedef struct ca_import ca_import;
 
@@ -89,8 +90,9 @@ const ca_event *ca_import_event(const ca_import *imp, size_t i);
  * there, even after a crash) as each entry is read, and read back one
  * conversation at a time once the import is finished — so that memory
  * grows with the largest conversation, not with the input (SPEC §11).
- * CA_OK, or CA_FATAL with the reason in the diagnostics. */
-ca_status ca_import_set_spill(ca_import *imp, const char *dir);
+ * CA_OK, or CA_FATAL with the reason in err (CA_SPILL_ERRMAX bytes): the
+ * import then keeps the events in memory. */
+ca_status ca_import_set_spill(ca_import *imp, const char *dir, char *err);
 int ca_import_spilled(const ca_import *imp);
 
 /* After the finish: the conversations, in output order, and conversation

@@ -1161,11 +1161,9 @@ int ca_run(const ca_run_opts *o)
     /* the events wait in a temporary file ($TMPDIR), not in memory, and are
      * read a conversation at a time (SPEC §11) — unless screenshots are
      * verified: that searches every conversation at once */
-    if (!o->n_screenshots && !o->in_memory && ca_import_set_spill(imp, NULL) != CA_OK) {
-        ca_diag_print(diag, stderr, CA_DIAG_WARN);
-        rc = EXIT_INTERNAL;
-        goto out;
-    }
+    char spill_err[CA_SPILL_ERRMAX];
+    if (!o->n_screenshots && !o->in_memory && ca_import_set_spill(imp, NULL, spill_err) != CA_OK)
+        fprintf(stderr, "chataudit: %s; the events are kept in memory instead\n", spill_err);
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};
     /* A file is hashed while the import reads it (one read); a folder

@@ -309,7 +309,10 @@ static char *dedup_dump_as(char *const *paths, char *const *texts, int n, int th
     cleanup();
     ca_import_set_threads(r->imp, threads);
     if (spill)
-        CHECK_INT(ca_import_set_spill(r->imp, NULL), CA_OK);
+    {
+        char err[CA_SPILL_ERRMAX];
+        CHECK_INT(ca_import_set_spill(r->imp, NULL, err), CA_OK);
+    }
     for (int i = 0; i < n; i++)
         ca_import_buffer(r->imp, paths[i], (const unsigned char *)texts[i], strlen(texts[i]));
     CHECK_INT(ca_import_finish(r->imp), CA_OK);

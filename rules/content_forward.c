@@ -510,10 +510,12 @@ static int number_messages(build *bd, size_t lo, size_t hi)
     if (add > UINT32_MAX - 1 - x->n_msgs) /* beyond what a posting can number */
         return -1;
     work_msg *m = ca_grow(x->msgs, &x->cap_msgs, x->n_msgs + add, sizeof *m, 1024);
-    const uint32_t **cp = m ? ca_grow(bd->cp, &bd->cap_cp, add ? add : 1, sizeof *cp, 1024) : NULL;
-    if (!m || !cp)
+    if (!m)
         return -1;
     x->msgs = m;
+    const uint32_t **cp = ca_grow(bd->cp, &bd->cap_cp, add ? add : 1, sizeof *cp, 1024);
+    if (!cp)
+        return -1;
     bd->cp = cp;
     bd->cp_base = x->n_msgs;
     for (size_t c = lo; c < hi; c++) {

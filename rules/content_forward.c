@@ -60,13 +60,29 @@ typedef struct work_msg {
     int64_t time_ms;
 } work_msg;
 
-/* A distinct shingle: n work messages hold it (counted up to
- * MAX_POSTINGS + 1); when n <= MAX_POSTINGS, their numbers are
- * post[off .. off + n), ascending. */
+/* A distinct shingle, in 12 bytes: key = tag << 6 | n, where tag is its
+ * hash without the top BUCKET_BITS (the bucket says them) and n the work
+ * messages that hold it (counted up to MAX_POSTINGS + 1 < 64; 0 while the
+ * bucket is built); key 0 is an empty slot (hashes are odd).  When n <=
+ * MAX_POSTINGS, the messages' numbers are post[off .. off + n), ascending;
+ * while building, off is the shingle's number in its bucket. */
 typedef struct shingle {
-    uint64_t hash;       /* 0: an empty slot */
-    uint32_t n, off;     /* while building: off is the shingle's number in its bucket */
+    uint32_t key[2]; /* low, high: 4-byte aligned, so that a slot is 12 bytes */
+    uint32_t off;
 } shingle;
+
+#define TAG_BITS (64 - BUCKET_BITS)
+
+static inline uint64_t tag_of(uint64_t h) { return h & ((1ull << TAG_BITS) - 1); }
+static inline uint64_t key_of(const shingle *s) { return (uint64_t)s->key[1] << 32 | s->key[0]; }
+static inline uint64_t stag(const shingle *s) { return key_of(s) >> 6; }
+static inline uint32_t count_of(const shingle *s) { return s->key[0] & 63; }
+static inline void set_key(shingle *s, uint64_t tag, uint32_t n)
+{
+    uint64_t k = tag << 6 | n;
+    s->key[0] = (uint32_t)k;
+    s->key[1] = (uint32_t)(k >> 32);
+}
 
 /* Once built, each bucket keeps its table, slots[0 .. mask] (NULL: an
  * empty bucket), and its posting lists: a shingle's are post[off ..
@@ -111,10 +127,12 @@ static const shingle *lookup(const bucket_dir *d, uint64_t h)
     const shingle *s = d->slots;
     if (!s)
         return NULL;
+    uint64_t t = tag_of(h);
     for (uint32_t j = (uint32_t)h & d->mask;; j = (j + 1) & d->mask) {
-        if (s[j].hash == h)
+        uint64_t k = key_of(&s[j]);
+        if (k >> 6 == t)
             return &s[j];
-        if (!s[j].hash)
+        if (!k)
             return NULL;
     }
 }
@@ -318,10 +336,13 @@ static void hash_chunk(void *arg, int tid, int threads)
     }
 }
 
+/* The slot of hash (or tag) h in a bucket's table: its own, or the empty
+ * one where it goes. */
 static shingle *slot(shingle *slots, uint32_t mask, uint64_t h)
 {
+    uint64_t t = tag_of(h);
     uint32_t j = (uint32_t)h & mask;
-    while (slots[j].hash && slots[j].hash != h)
+    while (key_of(&slots[j]) && stag(&slots[j]) != t)
         j = (j + 1) & mask;
     return &slots[j];
 }
@@ -337,8 +358,8 @@ static int grow_bucket(bucket *bk)
     if (!t)
         return -1;
     for (size_t j = 0; bk->slots && j <= bk->mask; j++)
-        if (bk->slots[j].hash)
-            *slot(t, (uint32_t)(cap - 1), bk->slots[j].hash) = bk->slots[j];
+        if (key_of(&bk->slots[j]))
+            *slot(t, (uint32_t)(cap - 1), stag(&bk->slots[j])) = bk->slots[j];
     ca_free(bk->slots);
     bk->slots = t;
     bk->mask = (uint32_t)(cap - 1);
@@ -364,12 +385,13 @@ static int count_pair(bucket *bk, uint64_t hash, uint32_t msg)
     if ((!bk->slots || ((size_t)bk->used + 1) * 2 > (size_t)bk->mask + 1) && grow_bucket(bk) < 0)
         return -1;
     shingle *s = slot(bk->slots, bk->mask, hash);
-    if (!s->hash) { /* a new shingle: number bk->used */
+    if (!key_of(s)) { /* a new shingle: number bk->used */
         tally *t = ca_grow(bk->tally, &bk->cap_tally, (size_t)bk->used + 1, sizeof *t, 64);
         if (!t)
             return -1;
         bk->tally = t;
-        *s = (shingle){hash, 0, bk->used};
+        set_key(s, tag_of(hash), 0);
+        s->off = bk->used;
         t[bk->used] = (tally){msg, 1};
         return note_posting(bk, bk->used++, msg);
     }
@@ -427,11 +449,11 @@ static int finish_bucket(build *bd, size_t b, int threads)
     }
     for (size_t j = 0; j <= bk->mask; j++) {
         shingle *s = &bk->slots[j];
-        if (!s->hash)
+        if (!key_of(s))
             continue;
         uint32_t n = bk->tally[s->off].n;
         s->off = off[s->off] - (n <= MAX_POSTINGS ? n : 0);
-        s->n = n;
+        set_key(s, stag(s), n);
     }
     ca_free(off);
     /* what the build kept goes now, not with the rest at the end */
@@ -726,16 +748,17 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         for (size_t k = 0; k < nb; k++) {
             const bucket_dir *d = &x->dir[bucket_of(hs[k])];
             const shingle *sh = lookup(d, hs[k]);
-            ss[k0 + k] = (found){sh ? d->post + sh->off : NULL, sh ? sh->n : 0};
-            if (sh && sh->n > MAX_POSTINGS)
+            uint32_t n_sh_msgs = sh ? count_of(sh) : 0;
+            ss[k0 + k] = (found){sh ? d->post + sh->off : NULL, n_sh_msgs};
+            if (n_sh_msgs > MAX_POSTINGS)
                 continue; /* common to many work messages: no evidence either way */
             grams++;
             if (sh) {
                 const uint32_t *pl = ss[k0 + k].post;
                 __builtin_prefetch(pl);
-                if (sh->n > 16)
+                if (n_sh_msgs > 16)
                     __builtin_prefetch(pl + 16);
-                if (sh->n > 32)
+                if (n_sh_msgs > 32)
                     __builtin_prefetch(pl + 32);
             }
         }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 #include "arena.h"
@@ -1149,7 +1150,11 @@ int ca_run(const ca_run_opts *o)
         goto out;
     }
 
-    /* 2. inputs */
+    /* 2. inputs.  As many malloc arenas as threads: each phase starts
+     * threads of its own, and what a finished thread freed in an arena of
+     * its own would not be used again by the next phase's (at 10 M
+     * messages: 1.15 GB peak against 0.99 GB) */
+    mallopt(M_ARENA_MAX, o->jobs > 0 ? o->jobs : online_cpus());
     inputs = ca_calloc(o->n_inputs ? o->n_inputs : 1, sizeof *inputs);
     imp = ca_import_new(&cfg, &lim, NULL, diag);
     if (!inputs || !imp) {

@@ -78,6 +78,7 @@ struct ca_import {
      * finish, conversation c's segments are seg_of[seg_at[c] ..
      * seg_at[c + 1]) (indexes into segs, in input order). */
     ca_spill *spill;
+    int spill_failed;          /* the spill could not be written: said once, not as oom */
     ca_spill_seg *segs;
     size_t n_segs, cap_segs;
     const ca_event **put;      /* an entry's events of one conversation, for ca_spill_putv */
@@ -930,7 +931,8 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
     }
     imp->bytes_in += bytes;
     if (imp->oom) {
-        ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
+        if (!imp->spill_failed) /* else said already */
+            ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
         return CA_FATAL;
     }
     return st;
@@ -1404,8 +1406,9 @@ static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *
             imp->segs = sg;
             if (ca_spill_putv(imp->spill, put + first + from, len, lasting, arena, &sg[imp->n_segs]) !=
                 CA_OK) {
-                if (!imp->oom)
+                if (!imp->oom && !imp->spill_failed)
                     ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+                imp->spill_failed = 1;
                 goto oom;
             }
             /* every event of the segment has these (the descriptor's may be NULL) */
@@ -1718,8 +1721,10 @@ done:
  * input order.  The rest waits for ca_import_conv_load. */
 static ca_status finish_spilled(ca_import *imp)
 {
-    if (ca_spill_flush(imp->spill) != CA_OK) {
-        ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+    if (imp->spill_failed || ca_spill_flush(imp->spill) != CA_OK) {
+        if (!imp->spill_failed)
+            ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+        imp->spill_failed = 1;
         return CA_FATAL;
     }
     pset convs = {0};

@@ -1364,11 +1364,14 @@ static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *
     for (size_t k = 0; k < n; k++)
         ev[k].seq = imp->seq++;
     imp->n_events += n;
+    /* each grown array kept at once: a realloc that moved it freed the old */
     const ca_event **put = ca_grow(imp->put, &imp->cap_put, n ? n : 1, sizeof *put, 256);
-    size_t *conv_of = put ? ca_grow(imp->taken, &imp->cap_taken, n ? n : 1, sizeof *conv_of, 256) : NULL;
-    if (!conv_of)
+    if (!put)
         return imp->oom = 1, CA_FATAL;
     imp->put = put;
+    size_t *conv_of = ca_grow(imp->taken, &imp->cap_taken, n ? n : 1, sizeof *conv_of, 256);
+    if (!conv_of)
+        return imp->oom = 1, CA_FATAL;
     imp->taken = conv_of;
     /* each event's conversation, numbered in order of first appearance */
     pset convs = {0};

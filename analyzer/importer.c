@@ -78,11 +78,12 @@ struct ca_import {
      * finish, conversation c's segments are seg_of[seg_at[c] ..
      * seg_at[c + 1]) (indexes into segs, in input order). */
     ca_spill *spill;
+    int spill_failed;          /* the spill could not be written: said once, not as oom */
     ca_spill_seg *segs;
     size_t n_segs, cap_segs;
     const ca_event **put;      /* an entry's events of one conversation, for ca_spill_putv */
     size_t cap_put;
-    unsigned char *taken;      /* which of the entry's events are in a segment already */
+    size_t *taken;             /* spill_events: each of the entry's events' conversation */
     size_t cap_taken;
     size_t *seg_at, *seg_of;
     unsigned char *counted;    /* per conversation: its duplicates are in the file records */
@@ -273,59 +274,8 @@ static int lasting(void *arena, const char *s)
     return !ca_arena_owns(arena, s);
 }
 
-/* Spills an entry's events (their strings in arena), numbered in input
- * order: a segment for each of its conversations, in the order they first
- * appear.  CA_OK or CA_FATAL (out of memory, or the spill could not be
- * written: said in the diagnostics). */
-static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *arena)
-{
-    for (size_t k = 0; k < n; k++)
-        ev[k].seq = imp->seq++;
-    imp->n_events += n;
-    const ca_event **put = ca_grow(imp->put, &imp->cap_put, n ? n : 1, sizeof *put, 256);
-    unsigned char *taken = put ? ca_grow(imp->taken, &imp->cap_taken, n ? n : 1, 1, 256) : NULL;
-    if (!taken)
-        return imp->oom = 1, CA_FATAL;
-    imp->put = put;
-    imp->taken = taken;
-    memset(taken, 0, n);
-    for (size_t first = 0; first < n;) {
-        /* the conversation of ev[first]: its events of the entry */
-        const char *platform = ev[first].platform, *conv = ev[first].conv;
-        size_t m = 0, next = n;
-        for (size_t k = first; k < n; k++) {
-            if (taken[k])
-                continue;
-            if (ev[k].platform == platform && ev[k].conv == conv) {
-                put[m++] = &ev[k];
-                taken[k] = 1;
-            } else if (next == n) {
-                next = k;
-            }
-        }
-        /* at most SEG_EVENTS a segment: one event is read back with its
-         * segment (ca_import_event_by_seq) */
-        for (size_t from = 0; from < m; from += SEG_EVENTS) {
-            size_t len = m - from < SEG_EVENTS ? m - from : SEG_EVENTS;
-            ca_spill_seg *sg = ca_grow(imp->segs, &imp->cap_segs, imp->n_segs + 1, sizeof *sg, 64);
-            if (!sg)
-                return imp->oom = 1, CA_FATAL;
-            imp->segs = sg;
-            ca_status st = ca_spill_putv(imp->spill, put + from, len, lasting, arena, &sg[imp->n_segs]);
-            if (st != CA_OK) {
-                if (!imp->oom)
-                    ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
-                return imp->oom = 1, CA_FATAL;
-            }
-            /* every event of the segment has these (the descriptor's may be NULL) */
-            sg[imp->n_segs].platform = platform;
-            sg[imp->n_segs].conv = conv;
-            imp->n_segs++;
-        }
-        first = next;
-    }
-    return CA_OK;
-}
+/* Spills an entry's events (after the pointer-pair set, below). */
+static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *arena);
 
 /* A file record's strings that live in an entry's arena, copied into the
  * import's own before that arena goes. */
@@ -981,7 +931,8 @@ ca_status ca_import_input_hash(ca_import *imp, const char *input, char sha256[65
     }
     imp->bytes_in += bytes;
     if (imp->oom) {
-        ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
+        if (!imp->spill_failed) /* else said already */
+            ca_diag_add(imp->diag, CA_DIAG_ERROR, input, 0, "out of memory");
         return CA_FATAL;
     }
     return st;
@@ -1402,6 +1353,82 @@ static size_t pset_rank(pset *t)
     return k ? rank + 1 : 0;
 }
 
+/* Spills an entry's events (their strings in arena), numbered in input
+ * order: a segment for each of its conversations, in the order they first
+ * appear, each conversation's events in entry order.  One pass over the
+ * events whatever the number of conversations an entry interleaves (a
+ * WeCom archive: thousands of chats).  CA_OK or CA_FATAL (out of memory,
+ * or the spill could not be written: said in the diagnostics). */
+static ca_status spill_events(ca_import *imp, ca_event *ev, size_t n, ca_arena *arena)
+{
+    for (size_t k = 0; k < n; k++)
+        ev[k].seq = imp->seq++;
+    imp->n_events += n;
+    /* each grown array kept at once: a realloc that moved it freed the old */
+    const ca_event **put = ca_grow(imp->put, &imp->cap_put, n ? n : 1, sizeof *put, 256);
+    if (!put)
+        return imp->oom = 1, CA_FATAL;
+    imp->put = put;
+    size_t *conv_of = ca_grow(imp->taken, &imp->cap_taken, n ? n : 1, sizeof *conv_of, 256);
+    if (!conv_of)
+        return imp->oom = 1, CA_FATAL;
+    imp->taken = conv_of;
+    /* each event's conversation, numbered in order of first appearance */
+    pset convs = {0};
+    size_t nc = 0, *end = NULL;
+    ca_status st = CA_FATAL;
+    for (size_t k = 0; k < n; k++) {
+        pslot *sl = pset_add(&convs, ev[k].platform, ev[k].conv);
+        if (!sl)
+            goto oom;
+        if (!sl->val)
+            sl->val = ++nc;
+        conv_of[k] = sl->val - 1;
+    }
+    /* the events by conversation, each one's in entry order: conversation
+     * c is put[c ? end[c - 1] : 0 .. end[c]) */
+    if (!(end = ca_calloc(nc ? nc : 1, sizeof *end)))
+        goto oom;
+    for (size_t k = 0; k < n; k++)
+        end[conv_of[k]]++;
+    for (size_t c = 1; c < nc; c++)
+        end[c] += end[c - 1];
+    for (size_t k = n; k-- > 0;)
+        put[--end[conv_of[k]]] = &ev[k];
+    /* now end[c] is where conversation c begins */
+    for (size_t c = 0; c < nc; c++) {
+        size_t first = end[c], m = (c + 1 < nc ? end[c + 1] : n) - first;
+        const char *platform = put[first]->platform, *conv = put[first]->conv;
+        /* at most SEG_EVENTS a segment: one event is read back with its
+         * segment (ca_import_event_by_seq) */
+        for (size_t from = 0; from < m; from += SEG_EVENTS) {
+            size_t len = m - from < SEG_EVENTS ? m - from : SEG_EVENTS;
+            ca_spill_seg *sg = ca_grow(imp->segs, &imp->cap_segs, imp->n_segs + 1, sizeof *sg, 64);
+            if (!sg)
+                goto oom;
+            imp->segs = sg;
+            if (ca_spill_putv(imp->spill, put + first + from, len, lasting, arena, &sg[imp->n_segs]) !=
+                CA_OK) {
+                if (!imp->oom && !imp->spill_failed)
+                    ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+                imp->spill_failed = 1;
+                goto oom;
+            }
+            /* every event of the segment has these (the descriptor's may be NULL) */
+            sg[imp->n_segs].platform = platform;
+            sg[imp->n_segs].conv = conv;
+            imp->n_segs++;
+        }
+    }
+    st = CA_OK;
+oom:
+    ca_free(convs.slots);
+    ca_free(end);
+    if (st != CA_OK)
+        imp->oom = 1;
+    return st;
+}
+
 /* The number of bits v needs. */
 static int bits_for(uint64_t v)
 {
@@ -1697,8 +1724,10 @@ done:
  * input order.  The rest waits for ca_import_conv_load. */
 static ca_status finish_spilled(ca_import *imp)
 {
-    if (ca_spill_flush(imp->spill) != CA_OK) {
-        ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+    if (imp->spill_failed || ca_spill_flush(imp->spill) != CA_OK) {
+        if (!imp->spill_failed)
+            ca_diag_add(imp->diag, CA_DIAG_ERROR, NULL, 0, "%s", ca_spill_errmsg(imp->spill));
+        imp->spill_failed = 1;
         return CA_FATAL;
     }
     pset convs = {0};

@@ -1208,6 +1208,11 @@ int ca_run(const ca_run_opts *o)
     if (tty)
         fputs("\rchataudit: sorting and de-duplicating...\033[K", stderr);
     if (ca_import_finish(imp) != CA_OK) {
+        /* why, when it is known: a spill file that could not be written
+         * ($TMPDIR full) is in the diagnostics */
+        if (tty)
+            fputs("\r\033[K", stderr);
+        ca_diag_print(diag, stderr, CA_DIAG_ERROR);
         rc = EXIT_INTERNAL;
         goto out;
     }

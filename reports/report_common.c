@@ -150,9 +150,10 @@ int ca_count_findings(const ca_findings *f, ca_count_by by, ca_count **out, size
             row->persons++;
     }
     ca_free(k);
-    qsort(c, rows, sizeof *c,
-          by == CA_COUNT_RULE ? cmp_rows_by_rule
-          : by == CA_COUNT_DEPARTMENT ? cmp_rows_by_department : cmp_rows_by_person);
+    if (rows) /* none: c is NULL, which qsort must not get */
+        qsort(c, rows, sizeof *c,
+              by == CA_COUNT_RULE ? cmp_rows_by_rule
+              : by == CA_COUNT_DEPARTMENT ? cmp_rows_by_department : cmp_rows_by_person);
     *out = c;
     *n = rows;
     return 0;

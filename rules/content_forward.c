@@ -749,7 +749,9 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
             const bucket_dir *d = &x->dir[bucket_of(hs[k])];
             const shingle *sh = lookup(d, hs[k]);
             uint32_t n_sh_msgs = sh ? count_of(sh) : 0;
-            ss[k0 + k] = (found){sh ? d->post + sh->off : NULL, n_sh_msgs};
+            /* a bucket whose shingles are all too common has no postings
+             * (d->post NULL): no offset into it */
+            ss[k0 + k] = (found){sh && d->post ? d->post + sh->off : NULL, n_sh_msgs};
             if (n_sh_msgs > MAX_POSTINGS)
                 continue; /* common to many work messages: no evidence either way */
             grams++;

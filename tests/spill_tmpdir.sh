@@ -27,4 +27,15 @@ if ! diff -r "$tmp/a" "$tmp/b"; then
     echo "spilled and in-memory reports differ"
     status=1
 fi
+# a spill that cannot be written (here: no file may grow past 4 KB, as on a full
+# disk) stops the run with exit 3 and says why, once
+mkdir -p "$tmp/spill2"
+(cd "$src" && trap '' XFSZ && ulimit -f 8 && TMPDIR="$tmp/spill2" "$bin" run -c samples/config \
+    -o "$tmp/c" --no-ledger -j 2 --quiet samples/2026-11) 2>"$tmp/c.err"
+rc=$?
+if [ $rc -ne 3 ] || [ "$(grep -c "^chataudit: cannot write the spill file in $tmp/spill2: " "$tmp/c.err")" -ne 1 ] ||
+    grep -q "out of memory" "$tmp/c.err"; then
+    echo "a spill write error: exit $rc, said as:"; cat "$tmp/c.err"
+    status=1
+fi
 exit $status

@@ -266,6 +266,21 @@ TEST(a_message_of_common_phrases_only_repeats_no_particular_message)
     CHECK(strstr(finding(C_OTHER, rare), "(100% similar)") != NULL);
 }
 
+TEST(a_bucket_of_common_shingles_only_has_no_postings)
+{
+    /* the only work sentence, in 60 messages: every bucket that holds a
+     * shingle holds only shingles too common to post (no posting array at
+     * all), and the repeat looks them up (UBSan: no offset from NULL) */
+    reset();
+    for (int k = 0; k < 60; k++)
+        post_at(C_WORK, T("2026-11-02 09:00:00") + k * 60000, SRC, CA_TYPE_TEXT);
+    size_t common = post(C_OTHER, "2026-11-03 11:00:00", SRC);
+    finish_convs();
+    CHECK_INT(run_forward(1, -1, 0), 0);
+    CHECK_STR(finding(C_OTHER, common), "none");
+    CHECK_INT(out.n, 0);
+}
+
 TEST(out_of_memory_anywhere_fails_cleanly)
 {
     /* every allocation of a run failed in turn: an error, never a crash,

@@ -368,6 +368,48 @@ TEST(dedup_spilled_same_result)
     }
 }
 
+/* One entry that interleaves many conversations (a WeCom archive: every
+ * chat of the company in one file), one of them longer than a segment:
+ * spilled, each conversation's events come back in entry order, split
+ * into segments of at most 1 024, with the same events and duplicate
+ * counts (an overlapping second archive) as in memory. */
+static char *wecom_interleaved(int from, int to)
+{
+    size_t cap = (size_t)(to - from) * 220 + 1, len = 0;
+    char *t = malloc(cap);
+    CHECK(t != NULL);
+    for (int i = from; i < to; i++) {
+        int room = i % 3 == 0 ? 0 : 1 + (i * 7919) % 400; /* room 0: every third */
+        len += (size_t)snprintf(t + len, cap - len,
+                                "{\"msgid\":\"m%06d\",\"action\":\"send\",\"from\":\"u%03d\","
+                                "\"tolist\":[\"u%03d\"],\"roomid\":\"wr%03d\",\"msgtime\":%lld,"
+                                "\"msgtype\":\"text\",\"text\":{\"content\":\"第%d条\"}}\n",
+                                i, i % 37, (i + 1) % 37, room, 1762131600000LL + (i / 4) * 1000LL, i);
+        CHECK(len < cap);
+    }
+    return t;
+}
+
+TEST(spilled_interleaved_conversations_same_result)
+{
+    char *paths[2] = {"a/chatdata.jsonl", "b/chatdata.jsonl"};
+    char *texts[2] = {wecom_interleaved(0, 6000), wecom_interleaved(4000, 9000)};
+    size_t events, dups, e2, d2;
+    char *mem = dedup_dump(paths, texts, 2, 1, &events, &dups);
+    CHECK_INT(events, 9000);
+    CHECK_INT(dups, 2000);
+    for (int t = 1; t <= 3; t += 2) {
+        char *sp = dedup_dump_as(paths, texts, 2, t, 1, &e2, &d2);
+        CHECK_INT(e2, events + dups);
+        CHECK_INT(d2, dups);
+        CHECK(strcmp(mem, sp) == 0);
+        free(sp);
+    }
+    free(mem);
+    free(texts[0]);
+    free(texts[1]);
+}
+
 TEST(dedup_threads_same_result)
 {
     static char *paths[DEDUP_GROUPS * 4], *texts[DEDUP_GROUPS * 4];

@@ -3,6 +3,7 @@
  * leak (the sanitizer build checks both). */
 #include "check.h"
 #include "importer.h"
+#include "spill.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -18,6 +19,8 @@ static char *slurp(const char *path, size_t *len)
 /* Imports the file (and, with copy, the same bytes again as another
  * export of the same groups: every event a duplicate) with the n-th
  * allocation failing. */
+static int spilled; /* the import spills (ca_import_set_spill), as run does */
+
 static void import_with_failure(const char *path, const unsigned char *data, size_t len, int copy,
                                 long n)
 {
@@ -29,6 +32,11 @@ static void import_with_failure(const char *path, const unsigned char *data, siz
     ca_diag *diag = ca_diag_new(0);
     ca_alloc_fail_after(n);
     ca_import *imp = ca_import_new(&cfg, &lim, NULL, diag);
+    char err[CA_SPILL_ERRMAX];
+    if (imp && spilled && ca_import_set_spill(imp, NULL, err) != CA_OK) {
+        ca_import_free(imp);
+        imp = NULL;
+    }
     if (imp) {
         ca_status st = ca_import_buffer(imp, path, data, len);
         char again[1100];
@@ -96,6 +104,17 @@ TEST(oom_duplicates)
     /* the de-duplication's allocations: copies by id and by content */
     sweep_copies("tests/golden/pywxdump-csv/in/wxid_admin_0_8.csv", 1);
     sweep_copies("tests/golden/memotrace-csv/in/研发部群_utf8.csv", 1);
+}
+
+TEST(oom_spilled)
+{
+    /* spilled: each entry's arena, its segments, the read back (identity,
+     * de-duplication) a conversation at a time; an entry of many
+     * conversations (WeCom) */
+    spilled = 1;
+    sweep_copies("tests/golden/memotrace-csv/in/研发部群_utf8.csv", 1);
+    sweep("tests/golden/wecom-archive/in/chatdata.jsonl");
+    spilled = 0;
 }
 
 TEST(oom_config_load)

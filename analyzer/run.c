@@ -214,23 +214,6 @@ typedef struct survey {
     atomic_int failed;
 } survey;
 
-/* Appends months[0 .. *nm) to f's (in keep) and empties them.  0 or -1. */
-static int keep_months(ca_arena *keep, conv_facts *f, const month_count *months, size_t *nm)
-{
-    if (!*nm)
-        return 0;
-    month_count *all = ca_arena_alloc(keep, (f->n_months + *nm) * sizeof *all);
-    if (!all)
-        return -1;
-    if (f->n_months)
-        memcpy(all, f->months, f->n_months * sizeof *all);
-    memcpy(all + f->n_months, months, *nm * sizeof *all);
-    f->months = all;
-    f->n_months += *nm;
-    *nm = 0;
-    return 0;
-}
-
 /* Conversation k: its ca_conv (what groups.csv says, its latest name, a
  * private chat or a group) and its facts.  read holds its events when the
  * import is spilled.  0 or -1. */
@@ -250,8 +233,9 @@ static int survey_conv(survey *sv, size_t k, ca_arena *keep, ca_arena *read)
     conv_facts *f = &sv->facts[k];
     f->first_ms = INT64_MAX;
     f->last_ms = INT64_MIN;
-    month_count months[64];
-    size_t nm = 0;
+    /* the events are in time order: a month's messages follow one another */
+    month_count *months = NULL;
+    size_t nm = 0, cap = 0;
     for (size_t i = 0; i < n; i++) {
         const ca_event *e = ev[i];
         /* the latest name the export shows */
@@ -264,21 +248,24 @@ static int survey_conv(survey *sv, size_t k, ca_arena *keep, ca_arena *read)
         f->first_ms = e->time_ms < f->first_ms ? e->time_ms : f->first_ms;
         f->last_ms = e->time_ms > f->last_ms ? e->time_ms : f->last_ms;
         int64_t key = month_key(e->time_ms, sv->cfg->tz_offset_min);
-        size_t j = nm && months[nm - 1].key == key ? nm - 1 : 0;
-        while (j < nm && months[j].key != key)
-            j++;
-        if (j == nm) {
-            /* full (a conversation of over five years): what is counted so
-             * far goes to the facts, where a month may then be twice */
-            if (nm == CA_ARRAY_LEN(months) && keep_months(keep, f, months, &nm) < 0)
+        if (!nm || months[nm - 1].key != key) {
+            month_count *g = ca_grow(months, &cap, nm + 1, sizeof *months, 16);
+            if (!g) {
+                ca_free(months);
                 return -1;
-            months[nm] = (month_count){key, 0};
-            j = nm++;
+            }
+            months = g;
+            months[nm++] = (month_count){key, 0};
         }
-        months[j].n++;
+        months[nm - 1].n++;
     }
-    if (keep_months(keep, f, months, &nm) < 0)
+    f->months = nm ? ca_arena_alloc(keep, nm * sizeof *f->months) : NULL;
+    if (nm && f->months)
+        memcpy(f->months, months, nm * sizeof *months);
+    ca_free(months);
+    if (nm && !f->months)
         return -1;
+    f->n_months = nm;
     if (!name)
         name = c->id;
     if (ca_arena_owns(read, name) && !(name = ca_arena_strdup(keep, name)))
@@ -1152,8 +1139,8 @@ int ca_run(const ca_run_opts *o)
 
     /* 2. inputs.  As many malloc arenas as threads: each phase starts
      * threads of its own, and what a finished thread freed in an arena of
-     * its own would not be used again by the next phase's (at 10 M
-     * messages: 1.15 GB peak against 0.99 GB) */
+     * its own would not be used again by the next phase's (measured in
+     * docs/performance.md) */
     mallopt(M_ARENA_MAX, o->jobs > 0 ? o->jobs : online_cpus());
     inputs = ca_calloc(o->n_inputs ? o->n_inputs : 1, sizeof *inputs);
     imp = ca_import_new(&cfg, &lim, NULL, diag);
@@ -1167,7 +1154,7 @@ int ca_run(const ca_run_opts *o)
      * read a conversation at a time (SPEC §11) — unless screenshots are
      * verified: that searches every conversation at once */
     char spill_err[CA_SPILL_ERRMAX];
-    if (!o->n_screenshots && !o->in_memory && ca_import_set_spill(imp, NULL, spill_err) != CA_OK)
+    if (!o->n_screenshots && ca_import_set_spill(imp, NULL, spill_err) != CA_OK)
         fprintf(stderr, "chataudit: %s; the events are kept in memory instead\n", spill_err);
     size_t readable = 0;
     progress prog = {0, 0, now_seconds(), 0};

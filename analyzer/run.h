@@ -24,7 +24,6 @@ typedef struct ca_run_opts {
      * finding when a screenshot is altered, fabricated or selective */
     const char *const *screenshots;
     size_t n_screenshots;
-    int in_memory;             /* keep every event in memory instead of spilling them (tests) */
 } ca_run_opts;
 
 /* Runs the audit; returns the exit status of SPEC §2 (0, 1, 2, 3, 4). */

@@ -107,22 +107,15 @@ typedef struct ca_unresolved {
 } ca_unresolved;
 
 /*
- * The import's unresolved senders: messages whose employee is NULL, with a
- * time in [from_ms, to_ms) (every message when to_ms <= from_ms), counted
- * by platform and sender; most messages first, then platform and sender.
- * imp may be NULL (none).  Sets *out (ca_malloc'd with its strings, NULL
- * when none) and *n.  0, or -1 on oom.
+ * The unresolved senders: messages whose employee is NULL with a time in
+ * [from_ms, to_ms) (every message when to_ms <= from_ms), counted by
+ * platform and sender, a conversation at a time (the run does not hold the
+ * events): each conversation's events are added with its index in output
+ * order, per thread in tallies merged at the end; a sender's name is the
+ * one its first message in output order shows; the strings are copied.
+ * Each returns 0, or -1 on out of memory.  The list is one ca_malloc'd
+ * block, strings included: most messages first, then platform and sender.
  */
-int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
-                          ca_unresolved **out, size_t *n);
-
-/* The same counted a conversation at a time, when the import does not
- * hold the events (a spilled run): each conversation's events are added
- * with its index in output order, per thread in tallies merged at the end
- * (a sender's name is the one its first message in output order shows);
- * the strings are copied.  Each returns 0, or -1 on out of memory.  The
- * list is one ca_malloc'd block, strings included, in ca_unresolved_senders'
- * order. */
 typedef struct ca_unresolved_tally ca_unresolved_tally;
 ca_unresolved_tally *ca_unresolved_tally_new(void);
 void ca_unresolved_tally_free(ca_unresolved_tally *t);
@@ -130,10 +123,6 @@ int ca_unresolved_tally_add(ca_unresolved_tally *t, const ca_event *const *ev, s
                             int64_t from_ms, int64_t to_ms);
 int ca_unresolved_tally_merge(ca_unresolved_tally *dst, const ca_unresolved_tally *src);
 int ca_unresolved_tally_list(const ca_unresolved_tally *t, ca_unresolved **out, size_t *n);
-
-/* The messages of conversation c with a time in [from_ms, to_ms) (every
- * message when to_ms <= from_ms). */
-size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms);
 
 /*
  * The private chats among the n conversations (ca_conv.private_chat: one-

@@ -32,7 +32,7 @@ typedef struct ca_report {
     const ca_findings *findings; /* finalized: sorted, ids set */
     const ca_import *imp;        /* files, formats */
     const ca_unresolved *unresolved; /* senders the roster does not know, with their */
-    size_t n_unresolved;             /* messages in the period (ca_unresolved_senders) */
+    size_t n_unresolved;             /* messages in the period (ca_unresolved_tally) */
     const ca_diag *diag;         /* data-quality warnings and errors */
     size_t n_messages;           /* messages in the period */
     const ca_penalties *pen;     /* incidents of every period up to this one, from the

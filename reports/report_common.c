@@ -336,37 +336,6 @@ int ca_unresolved_tally_list(const ca_unresolved_tally *t, ca_unresolved **out, 
     return 0;
 }
 
-int ca_unresolved_senders(const ca_import *imp, int64_t from_ms, int64_t to_ms,
-                          ca_unresolved **out, size_t *n)
-{
-    *out = NULL;
-    *n = 0;
-    ca_unresolved_tally *t = ca_unresolved_tally_new();
-    if (!t)
-        return -1;
-    int rc = 0;
-    size_t total = imp ? ca_import_count(imp) : 0;
-    for (size_t i = 0; i < total && rc == 0; i++) {
-        const ca_event *e = ca_import_event(imp, i);
-        rc = ca_unresolved_tally_add(t, &e, 1, 0, from_ms, to_ms);
-    }
-    if (rc == 0)
-        rc = ca_unresolved_tally_list(t, out, n);
-    ca_unresolved_tally_free(t);
-    return rc;
-}
-
-size_t ca_conv_messages(const ca_conv *c, int64_t from_ms, int64_t to_ms)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->n_events; i++) {
-        const ca_event *e = c->events[i];
-        n += e->kind == CA_KIND_MESSAGE &&
-             (to_ms <= from_ms || (e->time_ms >= from_ms && e->time_ms < to_ms));
-    }
-    return n;
-}
-
 size_t ca_private_chats(const ca_conv *convs, size_t n, size_t *messages)
 {
     size_t chats = 0;

@@ -703,9 +703,9 @@ static const ca_event *work_event(fwd_state *st, const fwd_index *x, const work_
 /* The code points of work message w, normalized again as the index saw
  * them (*n of them, w->n); NULL on oom. */
 static const uint32_t *candidate_text(fwd_state *st, const fwd_index *x, const work_msg *w,
-                                      size_t *n_out)
+                                      size_t *n_out, const ca_event **ev)
 {
-    const ca_event *e = work_event(st, x, w);
+    const ca_event *e = *ev = work_event(st, x, w);
     if (!e || !e->text)
         return NULL;
     if (ca_normalize(e->text, strlen(e->text), CA_NORM_STRIP, &st->norm) < 0)
@@ -716,10 +716,10 @@ static const uint32_t *candidate_text(fwd_state *st, const fwd_index *x, const w
 
 /* The earliest work message, posted before t, that text repeats; NULL if
  * none (*oom set when a buffer could not grow).  *sim gets the similarity
- * in percent. */
+ * in percent, *src_path and *src_line where that message came from. */
 static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint32_t *cp,
                                    size_t n, int64_t t, size_t self_conv, uint64_t self,
-                                   int *sim, int *oom)
+                                   int *sim, const char **src_path, long *src_line, int *oom)
 {
     /* count the informative shingles (those in at most MAX_POSTINGS work
      * messages) each candidate shares, in a small hash map */
@@ -811,7 +811,8 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         if ((n > w->n ? n - w->n : w->n - n) > lg / 10)
             continue; /* more edits than the band allows, to begin with */
         size_t wn;
-        const uint32_t *wcp = candidate_text(st, x, w, &wn);
+        const ca_event *we;
+        const uint32_t *wcp = candidate_text(st, x, w, &wn, &we);
         if (!wcp) {
             *oom = 1;
             return NULL;
@@ -830,6 +831,8 @@ static const work_msg *find_source(const fwd_index *x, fwd_state *st, const uint
         if (!best || w->time_ms < best->time_ms) {
             best = w;
             *sim = (int)((longer - d) * 100 / longer);
+            *src_path = we->src_path; /* interned: it outlives st->read */
+            *src_line = we->src_line;
         }
     }
     return best;
@@ -854,23 +857,23 @@ static int forward_event(ca_rule_ctx *ctx, void *state, size_t i)
         if (n < MIN_CHARS)
             continue;
         int sim = 0, oom = 0;
+        const char *src_path = NULL;
+        long src_line = 0;
         const work_msg *w = find_source(x, st, st->cp, n, e->time_ms, ctx->conv->index,
-                                        ctx->conv->imp ? e->seq : i, &sim, &oom);
+                                        ctx->conv->imp ? e->seq : i, &sim, &src_path, &src_line,
+                                        &oom);
         if (oom)
             return -1;
         if (!w)
             continue;
-        const ca_event *src = work_event(st, x, w);
-        if (!src)
-            return -1;
         char when[32];
         ca_time_format(w->time_ms, ctx->cfg->tz_offset_min, when);
         return ca_rule_report(ctx, &ca_rule_content_forward, i, NULL, un->text, un->len, 0, un->len,
                               "%s repeats (%d%% similar) a message posted in the work group %s "
                               "at %s (%s:%ld)",
                               un->kind == CA_UNIT_RECORD ? "a forwarded record" : "the message", sim,
-                              x->convs[w->conv].name, when, src->src_path ? src->src_path : "?",
-                              src->src_line);
+                              x->convs[w->conv].name, when, src_path ? src_path : "?",
+                              src_line);
     }
     return 0;
 }
